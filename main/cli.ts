@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, settingFlags, settingsHelp } from './core/config';
+import { createStation } from './core/app';
+import { createLogger } from './core/log';
+import { DatabaseVersionError } from './core/db/migrate';
+import { createServices } from './core/services';
+import { SCOPES, type Scope } from '../preload/contract';
+import { VERSION } from './core/version';
+
+// `smc` — the plain-Node entry point: the headless station and the
+// administrative commands that work on its data directory directly.
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const fail = (line: string, code = 2): never => {
+  process.stderr.write(`smc: ${line}\n`);
+  process.exit(code);
+};
+
+const USAGE = `Smart Maintenance Console ${VERSION}
+
+usage: smc <command> [options]
+
+commands:
+  serve                         run the station: HTTP API and web console
+  keys create --name N --scopes S[,S]   create an API key (scopes: ${SCOPES.join(', ')})
+  keys list                     list API keys
+  keys revoke <id>              revoke an API key
+
+options (flag / environment variable):
+${settingsHelp().map((s) => `  --${s.flag.padEnd(16)} ${s.env.padEnd(26)} ${s.help}`).join('\n')}
+  --no-sign-in-link             same as --sign-in-link false
+  -h, --help                    this help
+  -v, --version                 print the version
+`;
+
+function parse(argv: string[]) {
+  const normalised = argv.map((a) => (a === '--no-sign-in-link' ? '--sign-in-link=false' : a));
+  try {
+    return parseArgs({
+      args: normalised,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...settingFlags(),
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    return fail(`${(err as Error).message} (see smc --help)`);
+  }
+}
+
+function config(values: Record<string, string | boolean | undefined>) {
+  try {
+    return loadConfig({ flags: values });
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(err.message);
+    throw err;
+  }
+}
+
+async function serve(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const cfg = config(values);
+  const log = createLogger({ level: cfg.logLevel });
+  let station;
+  try {
+    station = await createStation(cfg, { log, rendererDir: join(__dirname, '..', 'renderer') });
+  } catch (err) {
+    if (err instanceof DatabaseVersionError) return fail(err.message, 1);
+    throw err;
+  }
+  let url: string;
+  try {
+    url = await station.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') return fail(`port ${cfg.port} on ${cfg.host} is already in use; choose another with --port`, 1);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return fail(`cannot bind to host ${cfg.host}: ${e.message}`, 1);
+    throw err;
+  }
+  out(`listening on ${url}`);
+  const printLink = (token: string) => out(`sign in to the web console: ${url}/?token=${token}`);
+  if (cfg.signInLink) {
+    printLink(station.services.signInTokens.token);
+    station.services.signInTokens.onRotate = printLink;
+  }
+  out(`API documentation: ${url}/docs   data directory: ${cfg.dataDir}`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await station.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function keys(positionals: string[], values: Record<string, string | boolean | undefined>): void {
+  const cfg = config(values);
+  const services = createServices(cfg, createLogger({ level: 'warn' }));
+  const now = services.now();
+  try {
+    switch (positionals[1]) {
+      case 'create': {
+        const name = typeof values.name === 'string' ? values.name.trim() : '';
+        if (!name) fail('keys create needs --name');
+        const scopes = String(values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
+        if (scopes.length === 0 || bad) fail(`keys create needs --scopes from ${SCOPES.join(', ')}${bad ? ` (got '${bad}')` : ''}`);
+        const { record, key } = services.keys.create({ name, scopes: scopes as Scope[] }, now);
+        services.audit.append({ actorKeyId: null, action: 'keys.create', target: record.id, details: { name, scopes, via: 'cli' } }, now);
+        out(`id:     ${record.id}\nscopes: ${record.scopes.join(', ')}\nkey:    ${key}\n(the key is shown only now; it is stored as a hash)`);
+        return;
+      }
+      case 'list':
+        for (const k of services.keys.list()) {
+          const state = k.revoked_at ? 'revoked' : k.expires_at && k.expires_at <= now ? 'expired' : 'active';
+          out(`${k.id}  ${k.prefix}…  ${state.padEnd(7)}  ${k.scopes.join(',').padEnd(24)}  ${k.name}`);
+        }
+        return;
+      case 'revoke': {
+        const id = positionals[2];
+        if (!id) fail('keys revoke needs the key id');
+        const record = services.keys.revoke(id!, now);
+        if (!record) fail(`no API key with id '${id}'`, 1);
+        services.audit.append({ actorKeyId: null, action: 'keys.revoke', target: id!, details: { via: 'cli' } }, now);
+        out(`revoked ${id}`);
+        return;
+      }
+      default:
+        fail(`unknown keys command '${positionals[1] ?? ''}' (create, list, revoke)`);
+    }
+  } finally {
+    services.db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  if (values.version) return out(VERSION);
+  if (values.help || positionals.length === 0) return out(USAGE);
+  switch (positionals[0]) {
+    case 'serve':
+      if (positionals.length > 1) fail(`serve takes no arguments, got '${positionals[1]}'`);
+      return serve(values);
+    case 'keys':
+      return keys(positionals, values);
+    default:
+      fail(`unknown command '${positionals[0]}' (see smc --help)`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`smc: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

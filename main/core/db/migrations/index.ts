@@ -1,0 +1,11 @@
+import type Database from 'better-sqlite3';
+import { initial } from './0001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** Every migration, in order. Versions are 1..n with no gaps. */
+export const migrations: readonly Migration[] = [initial];

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { IMPORT_CONTENT_TYPES } from '../../../preload/contract/data';
+import { hasAccess } from '../../../preload/contract';
+import { AppError } from '../errors';
+import type { Handlers } from '../handlers/context';
+import type { Services } from '../services';
+import { createAuthenticator } from './auth';
+import { installErrorHandling } from './error-handler';
+import { mountContract } from './mount-contract';
+
+export interface ServerOptions {
+  /** Built renderer (index.html and assets) to serve at `/`; omitted when absent. */
+  rendererDir?: string;
+  validateOutput?: boolean;
+}
+
+/** Largest JSON body: 10,000 readings with metadata fit well inside it. */
+export const JSON_BODY_LIMIT = 32 * 1024 * 1024;
+
+const CORRELATION_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** CSP of the web console: only its own scripts, styles and API. */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export async function buildServer(services: Services, handlers: Handlers, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    loggerInstance: services.log.child({ sub: 'http' }) as FastifyBaseLogger,
+    // Per-request lines would flood the log under ingest; latency goes to /metrics instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: JSON_BODY_LIMIT,
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+    // Correlation ids: accepted from the caller when well-formed, else generated.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-correlation-id'];
+      return typeof given === 'string' && CORRELATION_RE.test(given) ? given : randomUUID();
+    },
+  });
+  app.decorateRequest('principal', null);
+
+  // Fastify validates nothing by itself: schemas only document routes, zod validates.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  // Bulk import bodies are streamed to the handler, never buffered.
+  app.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_req, payload, done) => done(null, payload));
+
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-correlation-id', req.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+  });
+  const authenticate = createAuthenticator(services);
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    await authenticate(req, reply);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/health') || req.url.startsWith('/metrics')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    services.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    keyGenerator: (req: FastifyRequest) => (req.principal ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
+    max: (req: FastifyRequest) => (req.principal ? (req.principal.rateLimitPerMinute ?? config.rateLimitPerMinute) : Math.max(600, config.rateLimitPerMinute)),
+    errorResponseBuilder: (req: FastifyRequest, ctx: { after: string; max: number }) =>
+      new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded${req.principal ? ` for key '${req.principal.name}'` : ''}; retry in ${ctx.after}`),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Smart Maintenance Console station API', version: services.version },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  mountContract(app, services, handlers, { validateOutput: opts.validateOutput ?? false });
+
+  app.get('/metrics', { config: { access: 'read' }, schema: { hide: true } }, async (req, reply) => {
+    if (!req.principal || !hasAccess(req.principal.scopes, 'read')) throw new AppError('forbidden', '/metrics needs the read scope');
+    const body = await services.metrics.registry.metrics();
+    return reply.type(services.metrics.registry.contentType).send(body);
+  });
+
+  if (opts.rendererDir && existsSync(join(opts.rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: opts.rendererDir,
+      prefix: '/',
+      index: 'index.html',
+      setHeaders(res, path) {
+        if (path.endsWith('.html')) {
+          void res.header('content-security-policy', CONSOLE_CSP);
+          void res.header('cache-control', 'no-cache');
+        } else if (path.includes(`${join('assets', '')}`)) {
+          void res.header('cache-control', 'public, max-age=31536000, immutable');
+        }
+      },
+    });
+  }
+  return app;
+}

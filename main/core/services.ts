@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import type { StationConfig } from './config';
+import type { Logger } from './log';
+import { openDatabase, type Db } from './db/open';
+import { ApiKeysRepo } from './db/api-keys-repo';
+import { AuditRepo } from './db/audit-repo';
+import { IdempotencyRepo } from './db/idempotency-repo';
+import { ImportsRepo } from './db/imports-repo';
+import { ReadingsRepo } from './db/readings-repo';
+import { SensorsRepo } from './db/sensors-repo';
+import { WriteQueue } from './db/write-queue';
+import { StationMetrics } from './metrics';
+import { SignInTokens } from './auth/sign-in-tokens';
+import { VERSION } from './version';
+
+/** Everything a handler may use. Built once per station by the composition root. */
+export interface Services {
+  config: StationConfig;
+  log: Logger;
+  db: Db;
+  dbFile: string;
+  queue: WriteQueue;
+  sensors: SensorsRepo;
+  readings: ReadingsRepo;
+  keys: ApiKeysRepo;
+  audit: AuditRepo;
+  idempotency: IdempotencyRepo;
+  imports: ImportsRepo;
+  metrics: StationMetrics;
+  signInTokens: SignInTokens;
+  now: () => number;
+  version: string;
+  startedAt: number;
+}
+
+export const DB_FILE_NAME = 'station.db';
+
+export function createServices(config: StationConfig, log: Logger, now: () => number = Date.now): Services {
+  const dbFile = join(config.dataDir, DB_FILE_NAME);
+  const db = openDatabase(dbFile, { synchronous: config.dbSynchronous });
+  const metrics = new StationMetrics(dbFile);
+  const dbLog = log.child({ sub: 'db' });
+  const queue = new WriteQueue(db, ({ jobs, ms }) => {
+    metrics.commitDuration.observe(ms / 1000);
+    metrics.commitJobs.observe(jobs);
+    if (ms > 250) dbLog.warn({ jobs, ms: Math.round(ms) }, 'slow commit');
+  });
+  return {
+    config,
+    log,
+    db,
+    dbFile,
+    queue,
+    sensors: new SensorsRepo(db),
+    readings: new ReadingsRepo(db),
+    keys: new ApiKeysRepo(db),
+    audit: new AuditRepo(db),
+    idempotency: new IdempotencyRepo(db),
+    imports: new ImportsRepo(db),
+    metrics,
+    signInTokens: new SignInTokens(),
+    now,
+    version: VERSION,
+    startedAt: now(),
+  };
+}
