@@ -1,0 +1,19 @@
+// The surface the preload script exposes to the renderer as `window.smc`.
+// Shared by preload (which implements it) and renderer (which uses it when
+// running inside the desktop app); it forwards contract operations only.
+
+export interface SmcBridge {
+  /** Calls a contract operation by name; rejects with { code, message, details } on failure. */
+  invoke(operation: string, input: unknown): Promise<unknown>;
+  /** Saves a streamed operation's result (CSV export) to a file the user picks; resolves to the path or null if cancelled. */
+  saveExport(operation: string, input: unknown): Promise<string | null>;
+  /** Imports a file the user picks through a streamed operation; resolves to the operation's result or null if cancelled. */
+  importFile(operation: string, input: unknown): Promise<unknown>;
+  platform: string;
+}
+
+declare global {
+  interface Window {
+    smc?: SmcBridge;
+  }
+}
