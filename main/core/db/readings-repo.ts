@@ -83,7 +83,7 @@ export class ReadingsRepo {
   series(sensorKey: number, from: number, to: number, width: number): SeriesBucket[] {
     return this.db
       .prepare<[number, number, number, number, number], SeriesBucket>(
-        `SELECT (ts - ?) / ? AS b, MIN(value) AS min, MAX(value) AS max, AVG(value) AS mean, COUNT(*) AS count
+        `SELECT (ts - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, MIN(value) AS min, MAX(value) AS max, AVG(value) AS mean, COUNT(*) AS count
          FROM readings WHERE sensor_key = ? AND ts >= ? AND ts <= ? GROUP BY b ORDER BY b`,
       )
       .all(from, width, sensorKey, from, to);

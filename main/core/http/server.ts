@@ -63,6 +63,8 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
+  // JSON routes take JSON only; a text/plain body would otherwise reach them as a string.
+  app.removeContentTypeParser('text/plain');
   // Bulk import bodies are streamed to the handler, never buffered.
   app.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_req, payload, done) => done(null, payload));
 

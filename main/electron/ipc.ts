@@ -1,0 +1,57 @@
+import { app, BrowserWindow, dialog, type IpcMain, type IpcMainInvokeEvent } from 'electron';
+import { IPC_CHANNELS } from './ipc-channels';
+import type { IpcDispatcher, Sender } from './ipc-dispatcher';
+
+// The only IPC the main process listens to: three invoke channels, each
+// handing the sending frame and the native file dialogs to the dispatcher,
+// which checks the frame and the operation name before anything runs.
+
+// The native dialogs are the only user-facing text the shell shows; the
+// renderer's i18n cannot reach them, so they carry the two UI languages here.
+const DIALOG_TEXT = {
+  en: { exportTitle: 'Export readings', importTitle: 'Import readings', readings: 'Readings (CSV, NDJSON)', all: 'All files' },
+  'pt-BR': { exportTitle: 'Exportar leituras', importTitle: 'Importar leituras', readings: 'Leituras (CSV, NDJSON)', all: 'Todos os arquivos' },
+};
+
+function dialogText() {
+  return app.getLocale().toLowerCase().startsWith('pt') ? DIALOG_TEXT['pt-BR'] : DIALOG_TEXT.en;
+}
+
+function senderOf(event: IpcMainInvokeEvent): Sender {
+  const frame = event.senderFrame;
+  return { url: frame?.url, isMainFrame: frame !== null && frame.parent === null };
+}
+
+export function registerIpc(ipcMain: IpcMain, dispatcher: IpcDispatcher): void {
+  ipcMain.handle(IPC_CHANNELS.invoke, (event, name: unknown, input: unknown) => dispatcher.invoke(senderOf(event), name, input));
+
+  ipcMain.handle(IPC_CHANNELS.saveExport, (event, name: unknown, input: unknown) =>
+    dispatcher.saveExport(senderOf(event), name, input, async (suggestedName) => {
+      const options = {
+        title: dialogText().exportTitle,
+        defaultPath: suggestedName,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+        properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<'createDirectory' | 'showOverwriteConfirmation'>,
+      };
+      const win = BrowserWindow.fromWebContents(event.sender);
+      const res = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return res.canceled || !res.filePath ? null : res.filePath;
+    }),
+  );
+
+  ipcMain.handle(IPC_CHANNELS.importFile, (event, name: unknown, input: unknown) =>
+    dispatcher.importFile(senderOf(event), name, input, async () => {
+      const options = {
+        title: dialogText().importTitle,
+        filters: [
+          { name: dialogText().readings, extensions: ['csv', 'tsv', 'txt', 'ndjson', 'jsonl'] },
+          { name: dialogText().all, extensions: ['*'] },
+        ],
+        properties: ['openFile'] as Array<'openFile'>,
+      };
+      const win = BrowserWindow.fromWebContents(event.sender);
+      const res = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return res.canceled ? null : (res.filePaths[0] ?? null);
+    }),
+  );
+}

@@ -1,0 +1,74 @@
+// The typed client: one `invoke` for every contract operation, over IPC when
+// the desktop bridge is present and over HTTP otherwise.
+import type { InputOf, OperationName, OutputOf } from '../../preload/contract';
+import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR } from './api-error';
+import { authHeaders, loadKey } from './credentials';
+import { buildHttpRequest } from './http-mapping';
+
+export interface CallOptions {
+  /** Use this key instead of the stored one (checking a key before keeping it). */
+  key?: string | null;
+  signal?: AbortSignal;
+}
+
+type UnauthorizedListener = (err: ApiError) => void;
+let onUnauthorized: UnauthorizedListener | undefined;
+
+/** The session store listens here: a 401 on the stored key means it was revoked or expired. */
+export function setUnauthorizedListener(listener: UnauthorizedListener | undefined): void {
+  onUnauthorized = listener;
+}
+
+export function hasBridge(): boolean {
+  return typeof window !== 'undefined' && window.smc !== undefined;
+}
+
+export async function invoke<N extends OperationName>(name: N, input: InputOf<N>, opts: CallOptions = {}): Promise<OutputOf<N>> {
+  if (window.smc) {
+    try {
+      return (await window.smc.invoke(name, input)) as OutputOf<N>;
+    } catch (err) {
+      throw errorFromBridge(err);
+    }
+  }
+  const spec = buildHttpRequest(name, input);
+  const usesStoredKey = opts.key === undefined;
+  const key = usesStoredKey ? loadKey() : opts.key;
+  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(key ?? null) };
+  const init: RequestInit = { method: spec.method, headers, ...(opts.signal ? { signal: opts.signal } : {}) };
+  if (spec.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(spec.body);
+  }
+  const res = await fetchOrThrow(spec.url, init);
+  return (await readJson(res, usesStoredKey)) as OutputOf<N>;
+}
+
+/** fetch, with "could not reach the station" as an ApiError rather than a TypeError. */
+export async function fetchOrThrow(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, NETWORK_ERROR, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Parses a JSON response, turning error statuses into ApiError. */
+export async function readJson(res: Response, usesStoredKey = true): Promise<unknown> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) throw raise(errorFromBody(res.status, body, text.slice(0, 200)), usesStoredKey);
+  return body;
+}
+
+/** Reports a 401 on the stored key to the session before handing the error back. */
+export function raise(err: ApiError, usesStoredKey = true): ApiError {
+  if (err.status === 401 && usesStoredKey) onUnauthorized?.(err);
+  return err;
+}

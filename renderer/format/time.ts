@@ -1,0 +1,56 @@
+// Times are stored and sent as UTC; the operator reads and types them in the
+// zone of this computer. These helpers are the only place that converts.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, kind: 'full' | 'axis-day' | 'axis-time'): Intl.DateTimeFormat {
+  const id = `${locale}|${kind}`;
+  let f = formatters.get(id);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      kind === 'full'
+        ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
+        : kind === 'axis-day'
+          ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+          : { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+    f = new Intl.DateTimeFormat(locale, opts);
+    formatters.set(id, f);
+  }
+  return f;
+}
+
+/** A full local date and time with seconds, e.g. 01/05/2024 09:34:56. */
+export function formatDateTime(value: string | number | null | undefined, locale: string): string {
+  if (value === null || value === undefined) return '—';
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  return Number.isFinite(ms) ? formatter(locale, 'full').format(ms) : String(value);
+}
+
+/** Chart ticks: the time of day when the visible span is short, the date too when it is long. */
+export function formatAxisTick(ms: number, spanMs: number, locale: string): string {
+  return formatter(locale, spanMs > 36 * 3600_000 ? 'axis-day' : 'axis-time').format(ms);
+}
+
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** `<input type="datetime-local">` value (local wall time) → ISO-8601 UTC; undefined when empty or invalid. */
+export function localInputToIso(value: string): string | undefined {
+  if (!value) return undefined;
+  // A date-time without an offset is parsed as local time by the ECMAScript spec.
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** Epoch ms → `datetime-local` value with seconds, in local time. */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function formatNumber(value: number | null | undefined, locale: string): string {
+  if (value === null || value === undefined) return '—';
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 6 }).format(value);
+}
