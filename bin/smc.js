@@ -25,7 +25,7 @@ if (existsSync(config) && existsSync(join(root, 'node_modules', 'electron-vite')
   const sources = ['main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json'].map((p) => join(root, p)).filter(existsSync);
   if (sources.some((s) => newestMtime(s) > built)) {
     process.stderr.write('smc: building the console (first run or sources changed)…\n');
-    const vite = require.resolve('electron-vite/bin/electron-vite.js', { paths: [root] });
+    const vite = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
     const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 2, 2] });
     if (r.status !== 0) {
       process.stderr.write('smc: the build failed; see the messages above\n');

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   idempotency_mismatch: 409,
   idempotency_in_progress: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   validation_failed: 422,
   rate_limited: 429,

@@ -148,7 +148,7 @@ describe('bulk import of 1,000,000 rows', () => {
         headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'text/csv' },
         body: 'sensor_id,timestamp,value\n' + Array.from({ length: 20_000 }, (_, i) => `warm,${T0 + i},${i}`).join('\n'),
       });
-      expect((await warm.json()).stored).toBe(20_000);
+      expect(((await warm.json()) as { stored: number }).stored).toBe(20_000);
       const baseline = memoryOf(proc.child.pid!);
 
       const ROWS = 1_000_000;
@@ -178,8 +178,8 @@ describe('bulk import of 1,000,000 rows', () => {
       const poll = setInterval(() => {
         samples.push({ rows: progress[progress.length - 1] ?? 0, rssMb: memoryOf(proc.child.pid!).rssMb });
         fetch(`${proc.url}/api/v1/data/imports/${importId}`, { headers: { 'x-api-key': ADMIN_KEY } })
-          .then((r) => (r.ok ? r.json() : undefined))
-          .then((b: { rows: number; status: string } | undefined) => {
+          .then((r) => (r.ok ? (r.json() as Promise<{ rows: number; status: string }>) : undefined))
+          .then((b) => {
             if (b?.status === 'running') progress.push(b.rows);
           })
           .catch(() => undefined);
@@ -221,7 +221,7 @@ describe('bulk import of 1,000,000 rows', () => {
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(progress[progress.length - 1]!).toBeLessThan(ROWS);
 
-      const db = await (await fetch(`${proc.url}/health/db`, { headers: { 'x-api-key': ADMIN_KEY } })).json();
+      const db = (await (await fetch(`${proc.url}/health/db`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as { readings: number };
       expect(db.readings).toBe(ROWS - 1 + 20_000);
     } finally {
       proc.child.kill('SIGTERM');

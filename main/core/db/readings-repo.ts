@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open';
 
 export interface ReadingRow {
@@ -39,6 +40,8 @@ export interface SeriesBucket {
 export class ReadingsRepo {
   private readonly insertStmt;
   private readonly valueAt;
+  /** Listing SQL varies with the filters present; each shape is prepared once. */
+  private readonly listStatements = new Map<string, Statement<unknown[], ExportRow>>();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<[number, number, number, number | null, string | null, number]>(
@@ -76,7 +79,12 @@ export class ReadingsRepo {
       `FROM readings r JOIN sensors s ON s.sensor_key = r.sensor_key ` +
       `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.ts ${dir}, r.sensor_key ${dir} LIMIT ?`;
     params.push(q.limit);
-    return this.db.prepare<unknown[], ExportRow>(sql).all(...params);
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], ExportRow>(sql);
+      if (this.listStatements.size < 256) this.listStatements.set(sql, stmt);
+    }
+    return stmt.all(...params);
   }
 
   /** Buckets of `width` ms starting at `from`; bucket index b covers [from + b·width, from + (b+1)·width). */

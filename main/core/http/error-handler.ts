@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors';
 
 /** Fastify's own 4xx errors, mapped to our codes with messages an operator can act on. */
@@ -41,4 +41,34 @@ export function installErrorHandling(app: FastifyInstance): void {
     const e = new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
     return reply.status(404).send({ error: e.toBody(), correlation_id: req.id });
   });
+}
+
+/** Longest path parameter the router accepts (fastify `routerOptions.maxParamLength`). */
+export const MAX_PARAM_LENGTH = 256;
+
+/**
+ * Errors the router raises before any hook or error handler runs: a path with
+ * malformed percent-encoding (`/sensors/%ZZ`) or a path parameter over
+ * MAX_PARAM_LENGTH. Fastify answered those in its own body shape
+ * (`{"error":"Bad Request",...}`), which API clients cannot read as
+ * `{error:{code,message}}`; this gives them the API's shape. Install as the
+ * `frameworkErrors` server option.
+ */
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const path = req.url.split('?')[0]!;
+  const shown = path.length > 80 ? `${path.slice(0, 80)}…` : path;
+  const e =
+    err.code === 'FST_ERR_BAD_URL'
+      ? new AppError('bad_request', `the path ${shown} is not valid: it has a malformed %-escape; percent-encode path segments as UTF-8`)
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AppError('uri_too_long', `a path parameter in ${shown} is longer than ${MAX_PARAM_LENGTH} characters`)
+        : undefined;
+  if (!e) {
+    req.log.error({ err }, 'request failed in the router');
+    const internal = new AppError('internal', 'internal error; the station logged it under this correlation id');
+    void reply.status(internal.status).send({ error: internal.toBody(), correlation_id: req.id });
+    return;
+  }
+  req.log.debug({ code: e.code }, e.message);
+  void reply.header('x-correlation-id', req.id).status(e.status).send({ error: e.toBody(), correlation_id: req.id });
 }

@@ -5,13 +5,41 @@ import type { Services } from '../services';
 
 const KEY_RE = /^[\x21-\x7e]{1,200}$/;
 
-/** Canonical JSON: objects with sorted keys, so the same body hashes the same whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+/**
+ * Canonical JSON: objects with sorted keys, so the same body hashes the same
+ * whatever its key order. Built with an explicit stack rather than recursion:
+ * the hash is taken before validation, and a JSON body nested tens of
+ * thousands of levels deep (which the parser accepts) overflowed the call
+ * stack here and answered 500 instead of the validation error. The text
+ * produced is the same as the recursive version's, so stored keys still match.
+ */
+function canonical(root: unknown): string {
+  const out: string[] = [];
+  // Work items: a value still to write, or literal text (punctuation, keys).
+  const stack: Array<{ value: unknown } | string> = [{ value: root }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    const value = item.value;
+    if (Array.isArray(value)) {
+      stack.push(']');
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i] }, i > 0 ? ',' : '');
+      stack.push('[');
+    } else if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value).sort();
+      stack.push('}');
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: (value as Record<string, unknown>)[keys[i]!] }, `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:`);
+      }
+      stack.push('{');
+    } else {
+      out.push(JSON.stringify(value) ?? 'null');
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
 export function requestHash(operation: string, input: unknown): string {

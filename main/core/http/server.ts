@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import type { Handlers } from '../handlers/context';
 import type { Services } from '../services';
 import { createAuthenticator } from './auth';
-import { installErrorHandling } from './error-handler';
+import { frameworkErrorHandler, installErrorHandling, MAX_PARAM_LENGTH } from './error-handler';
 import { mountContract } from './mount-contract';
 
 export interface ServerOptions {
@@ -47,7 +47,9 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
     // Per-request lines would flood the log under ingest; latency goes to /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: JSON_BODY_LIMIT,
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (bad %-escapes, over-long path parameters) in the API's error shape, not fastify's.
+    frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
     // Correlation ids: accepted from the caller when well-formed, else generated.
