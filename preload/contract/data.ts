@@ -8,6 +8,20 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_BATCH = 10_000;
 export const MAX_METADATA_BYTES = 2048;
 
+/**
+ * Length of the JSON text of `value`. JSON.stringify recurses, so metadata
+ * nested a few thousand levels deep (a valid JSON body) overflows the stack;
+ * that RangeError used to escape validation as a 500. Anything that deep is
+ * far over the size limit anyway, so it counts as infinitely long.
+ */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return Infinity;
+  }
+}
+
 export const ReadingInput = z
   .object({
     sensor_id: SensorId,
@@ -30,7 +44,7 @@ export const ReadingInput = z
     asset_id: AssetId.optional(),
     metadata: z
       .record(z.string(), z.unknown(), { error: (i) => `metadata must be an object, got ${describe(i.input)}` })
-      .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
+      .refine((m) => jsonLength(m) <= MAX_METADATA_BYTES, {
         message: `metadata must serialise to at most ${MAX_METADATA_BYTES} bytes`,
       })
       .optional(),

@@ -189,8 +189,8 @@ const ingestRawJson: fc.Arbitrary<FuzzCase> = fc
 
 /** Broken bodies: truncated, trailing garbage, BOM, invalid UTF-8, comments, empty. */
 const ingestMalformed: fc.Arbitrary<FuzzCase> = fc
-  .tuple(fc.array(validReading, { minLength: 1, maxLength: 5 }), fc.nat(8), fc.nat(), fc.constantFrom('}', ']', 'x', '\u0000', ',', ' []', '{}', '\n{"a":1}'))
-  .map(([readings, how, pos, garbage]) => {
+  .tuple(fc.array(validReading, { minLength: 1, maxLength: 5 }), fc.nat(8), fc.nat(), fc.constantFrom('}', ']', 'x', '\u0000', ',', ' []', '{}', '\n{"a":1}'), idemHeader)
+  .map(([readings, how, pos, garbage, idem]) => {
     const text = JSON.stringify(readings);
     const at = pos % Math.max(1, text.length);
     let body: string | Uint8Array;
@@ -213,7 +213,7 @@ const ingestMalformed: fc.Arbitrary<FuzzCase> = fc
       case 7: body = '['.repeat(20_000) + ']'.repeat(20_000); kind = 'deep-array'; break;
       default: body = `[{"sensor_id":"fz-deep","timestamp":${MIN_TS + at},"value":1,"metadata":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}]`; kind = 'deep-metadata'; break;
     }
-    return { kind: `ingest:${kind}`, method: 'POST', path: '/api/v1/data/ingest', headers: JSON_TYPE, body };
+    return { kind: `ingest:${kind}`, method: 'POST', path: '/api/v1/data/ingest', headers: { ...JSON_TYPE, ...idem }, body };
   });
 
 /** Valid-looking bodies under the wrong content type, or none. */
@@ -225,7 +225,7 @@ const ingestContentType: fc.Arbitrary<FuzzCase> = fc
       'APPLICATION/JSON', 'application/json;;', 'application/vnd.api+json', '*/*', 'text/csv', 'application/x-ndjson', 'application/octet-stream', 'image/png',
     ),
   )
-  .map(([readings, type]) => ({
+  .map(([readings, type]): FuzzCase => ({
     kind: `ingest:content-type:${type ?? 'none'}`,
     method: 'POST',
     path: '/api/v1/data/ingest',
