@@ -63,6 +63,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       station.url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+      services.listeningOn = `${host}:${port}`;
       return station.url;
     },
 

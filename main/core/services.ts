@@ -29,6 +29,8 @@ export interface Services {
   metrics: StationMetrics;
   signInTokens: SignInTokens;
   now: () => number;
+  /** host:port the HTTP API is bound to, once listening (the configured port may be 0). */
+  listeningOn?: string;
   version: string;
   startedAt: number;
 }

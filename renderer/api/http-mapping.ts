@@ -62,3 +62,10 @@ function scalarText(v: unknown): string | undefined {
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
+
+/** Content type of an import upload, from the file name (browsers rarely know NDJSON). */
+export function contentTypeOf(file: { name: string; type: string }): string {
+  const name = file.name.toLowerCase();
+  if (/\.(ndjson|jsonl)$/.test(name) || file.type === 'application/x-ndjson') return 'application/x-ndjson';
+  return 'text/csv';
+}

@@ -5,7 +5,7 @@ import type { InputOf, OutputOf } from '../../preload/contract';
 import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR } from './api-error';
 import { authHeaders, loadKey } from './credentials';
 import { fetchOrThrow, raise } from './client';
-import { buildHttpRequest } from './http-mapping';
+import { buildHttpRequest, contentTypeOf } from './http-mapping';
 
 export type ExportInput = InputOf<'readings.export'>;
 export type ImportInput = InputOf<'data.import'>;
@@ -44,12 +44,6 @@ export async function exportCsv(input: ExportInput): Promise<string | null> {
   // Revoking at once can cancel the download in some browsers; give it time.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return name;
-}
-
-export function contentTypeOf(file: { name: string; type: string }): string {
-  const name = file.name.toLowerCase();
-  if (/\.(ndjson|jsonl)$/.test(name) || file.type === 'application/x-ndjson') return 'application/x-ndjson';
-  return 'text/csv';
 }
 
 export interface UploadHandle {

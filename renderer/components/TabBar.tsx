@@ -42,7 +42,7 @@ export function TabBar({ tabs, active, onSelect }: TabBarProps) {
           onKeyDown={(e) => onKeyDown(e, i)}
         >
           <span>{t(tab.labelKey)}</span>
-          {i < 9 && <kbd className="tabbar__kbd">{t('tabs.shortcut', { n: i + 1 })}</kbd>}
+          {i < 9 && <kbd className="tabbar__kbd" aria-hidden="true">{t('tabs.shortcut', { n: i + 1 })}</kbd>}
         </button>
       ))}
     </div>

@@ -3,14 +3,16 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: string, kind: 'full' | 'axis-day' | 'axis-time'): Intl.DateTimeFormat {
+function formatter(locale: string, kind: 'full' | 'axis-date' | 'axis-day' | 'axis-time'): Intl.DateTimeFormat {
   const id = `${locale}|${kind}`;
   let f = formatters.get(id);
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
       kind === 'full'
         ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
-        : kind === 'axis-day'
+        : kind === 'axis-date'
+          ? { month: 'short', day: 'numeric' }
+          : kind === 'axis-day'
           ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
           : { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
     f = new Intl.DateTimeFormat(locale, opts);
@@ -28,7 +30,10 @@ export function formatDateTime(value: string | number | null | undefined, locale
 
 /** Chart ticks: the time of day when the visible span is short, the date too when it is long. */
 export function formatAxisTick(ms: number, spanMs: number, locale: string): string {
-  return formatter(locale, spanMs > 36 * 3600_000 ? 'axis-day' : 'axis-time').format(ms);
+  if (spanMs <= 36 * 3600_000) return formatter(locale, 'axis-time').format(ms);
+  const d = new Date(ms);
+  const midnight = d.getHours() === 0 && d.getMinutes() === 0;
+  return formatter(locale, midnight ? 'axis-date' : 'axis-day').format(ms);
 }
 
 export function localTimeZone(): string {

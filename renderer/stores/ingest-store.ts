@@ -14,8 +14,7 @@ export type IngestResult = OutputOf<'data.ingest'>;
 type Conflict = IngestResult['conflicts'][number];
 
 export type ManualOutcome =
-  | { kind: 'stored'; result: IngestResult }
-  | { kind: 'duplicate'; result: IngestResult }
+  | { kind: 'stored' | 'duplicate'; result: IngestResult; sensor: string }
   | { kind: 'conflict'; conflict: Conflict };
 
 export interface ImportOptions {
@@ -35,6 +34,8 @@ export interface ImportProgressView {
 
 interface IngestState {
   form: ManualForm;
+  /** False while the time is the default "now"; it then follows the clock. */
+  timeTouched: boolean;
   submitting: boolean;
   outcome: ManualOutcome | null;
   fieldErrors: FieldErrors;
@@ -47,6 +48,8 @@ interface IngestState {
   importFieldErrors: FieldErrors;
   importError: unknown;
   setField(field: ManualField, value: string): void;
+  /** Moves a default (untouched) time to now, e.g. when the form is shown again. */
+  refreshTime(force?: boolean): void;
   submitReading(): Promise<void>;
   setImportOptions(patch: Partial<ImportOptions>): void;
   setFile(file: File | null): void;
@@ -95,6 +98,7 @@ let pollTimer: ReturnType<typeof setInterval> | undefined;
 
 export const useIngest = create<IngestState>()((set, get) => ({
   form: blankForm(),
+  timeTouched: false,
   submitting: false,
   outcome: null,
   fieldErrors: {},
@@ -110,14 +114,25 @@ export const useIngest = create<IngestState>()((set, get) => ({
   setField(field, value) {
     const { fieldErrors } = get();
     // The error stays until the operator touches that field.
-    set({ form: { ...get().form, [field]: value }, fieldErrors: { ...fieldErrors, [field]: undefined } });
+    set({
+      form: { ...get().form, [field]: value },
+      fieldErrors: { ...fieldErrors, [field]: undefined },
+      ...(field === 'timestamp' ? { timeTouched: true } : {}),
+    });
+  },
+
+  refreshTime(force = false) {
+    if (force || !get().timeTouched) set({ form: { ...get().form, timestamp: toLocalInput(Date.now()) }, timeTouched: false, fieldErrors: { ...get().fieldErrors, timestamp: undefined } });
   },
 
   async submitReading() {
     set({ submitting: true, outcome: null, fieldErrors: {}, formError: null });
     try {
-      const result = await invoke('data.ingest', { readings: [buildReading(get().form)] });
-      set({ outcome: { kind: result.stored > 0 ? 'stored' : 'duplicate', result } });
+      const reading = buildReading(get().form);
+      const result = await invoke('data.ingest', { readings: [reading] });
+      set({ outcome: { kind: result.stored > 0 ? 'stored' : 'duplicate', result, sensor: String(reading.sensor_id) } });
+      // Ready for the next reading of the same instrument: same sensor, fresh value and time.
+      if (result.stored > 0) set({ form: { ...get().form, value: '', quality: '', timestamp: toLocalInput(Date.now()) }, timeTouched: false });
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && err.issues.length > 0) {
         set({ fieldErrors: groupIssues(err.issues) });
@@ -182,7 +197,7 @@ export const useIngest = create<IngestState>()((set, get) => ({
   reset() {
     clearInterval(pollTimer);
     set({
-      form: blankForm(), submitting: false, outcome: null, fieldErrors: {}, formError: null, importOptions: DEFAULT_IMPORT,
+      form: blankForm(), timeTouched: false, submitting: false, outcome: null, fieldErrors: {}, formError: null, importOptions: DEFAULT_IMPORT,
       file: null, importing: false, progress: null, importResult: null, importFieldErrors: {}, importError: null,
     });
   },

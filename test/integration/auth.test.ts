@@ -40,7 +40,7 @@ describe('authentication and scopes', () => {
   });
 
   it('accepts X-API-Key and Authorization: Bearer, and refuses unknown keys', async () => {
-    expect((await s.request('GET', '/api/v1/auth/whoami')).body).toMatchObject({ name: 'bootstrap', scopes: ['admin'] });
+    expect((await s.request('GET', '/api/v1/auth/whoami')).body).toMatchObject({ name: 'bootstrap', scopes: ['admin'], station: new URL(s.url).host });
     const bearer = await s.request('GET', '/api/v1/auth/whoami', { key: null, headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(bearer.status).toBe(200);
     const wrong = await s.request('GET', '/api/v1/sensors', { key: 'smc_not-a-real-key' });

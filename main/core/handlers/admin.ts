@@ -36,7 +36,7 @@ export const adminHandlers: HandlerMap<
 
   'auth.whoami': (_input, { principal, services }) => {
     if (!principal) throw new AppError('unauthorized', 'an API key is required');
-    return { key_id: principal.keyId, name: principal.name, scopes: principal.scopes, station: `${services.config.host}:${services.config.port}` };
+    return { key_id: principal.keyId, name: principal.name, scopes: principal.scopes, station: services.listeningOn ?? `${services.config.host}:${services.config.port}` };
   },
 
   'auth.signIn': (input, { services, correlationId, log }) => {

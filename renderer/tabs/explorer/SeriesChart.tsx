@@ -53,12 +53,15 @@ export function SeriesChart() {
   const data = useMemo(() => (series ? seriesData(series, labels) : null), [series, labels]);
   const options = useMemo(() => (series ? seriesOptions(series, labels, lng) : null), [series, labels, lng]);
   const points = series?.points.length ?? 0;
+  const perPoint = series && points > 0 ? Math.max(...series.points.map((p) => p.count)) : 0;
 
   return (
     <section className="card" aria-labelledby="chart-title">
       <div className="card__head">
         <h2 id="chart-title">{focused ? t('explorer.chart.title', { id: focused }) : t('explorer.chart.titleNone')}</h2>
-        {series && series.bucket_ms > 0 && points > 0 && <span className="muted">{t('explorer.chart.bucket', { duration: formatBucket(series.bucket_ms, lng) })}</span>}
+        {series && perPoint > 0 && (
+          <span className="muted">{perPoint > 1 ? t('explorer.chart.bucket', { duration: formatBucket(series.bucket_ms, lng) }) : t('explorer.chart.onePerPoint')}</span>
+        )}
       </div>
       <ErrorNotice error={error} title={t('explorer.chart.loadFailed')} />
       <div className="chart" ref={box} data-testid="series-chart" data-points={points} aria-busy={load === 'loading'}>

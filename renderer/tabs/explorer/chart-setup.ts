@@ -16,6 +16,7 @@ import {
 } from 'chart.js';
 import type { Series } from '../../stores/explorer-store';
 import { formatAxisTick, formatDateTime, formatNumber } from '../../format/time';
+import { timeTicks } from '../../format/time-ticks';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend, Decimation);
 Chart.defaults.font.size = 14;
@@ -63,8 +64,14 @@ export function seriesOptions(series: Series, labels: ChartLabels, locale: strin
     scales: {
       x: {
         type: 'linear',
+        // A single bucket has no span: show the hour around it rather than a 2 ms axis.
+        ...(span === 0 ? { min: first - 30 * 60_000, max: first + 30 * 60_000 } : {}),
         title: { display: true, text: labels.axis },
-        ticks: { maxRotation: 0, autoSkipPadding: 24, callback: (v) => formatAxisTick(Number(v), span, locale) },
+        ticks: { maxRotation: 0, autoSkip: false, callback: (v) => formatAxisTick(Number(v), span, locale) },
+        afterBuildTicks: (scale) => {
+          // About one label per 130 px keeps them apart even with dates in them.
+          scale.ticks = timeTicks(scale.min, scale.max, Math.max(2, Math.floor(scale.width / 130))).map((value) => ({ value }));
+        },
         grid: { color: '#d4d9e0' },
       },
       y: {

@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { reading, startStation, type TestStation } from '../helpers/station';
+
+// The web console in real Chromium against a real station over loopback HTTP.
+// The browser runs in São Paulo time (UTC-3, no DST since 2019) so the test
+// sees the UTC → local conversion, not a coincidence of zones.
+const ZONE = 'America/Sao_Paulo';
+const SENSOR = 'pump-1.temp';
+const LAST_TS = Date.UTC(2024, 4, 1, 12, 34, 56);
+const LAST_ISO = '2024-05-01T12:34:56.000Z';
+const LAST_LOCAL = '09:34:56';
+
+describe('web console (Chromium)', () => {
+  let s: TestStation;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'en-US', acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    // An uncaught script error fails the test (see afterEach), even if the screen looked right.
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    return page;
+  }
+
+  async function signInWithKey(page: Page, key: string): Promise<void> {
+    await page.goto(`${s.url}/`);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    const rendererDir = builtRendererDir();
+    browser = await launchChromium();
+    s = await startStation({}, { rendererDir });
+    // Thirty readings a minute apart, the last one the reading the test looks for.
+    const readings = Array.from({ length: 30 }, (_, i) =>
+      reading(SENSOR, LAST_TS - (29 - i) * 60_000, i === 29 ? 42.5 : 40 + Math.sin(i / 3) * 2, { sensor_type: 'temperature', unit: 'C', asset_id: 'pump-1', quality: 0.9 }),
+    );
+    const res = await s.request('POST', '/api/v1/data/ingest', { body: readings });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.stored).toBe(30);
+  });
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('signs in from the token link and shows the sensor, its readings, chart and CSV export', async () => {
+    const page = await newPage();
+    await page.goto(`${s.url}/?token=${s.station.services.signInTokens.token}`);
+    await expect.poll(() => page.getByTestId('key-name').textContent()).toContain('web sign-in');
+    // The spent token must not stay in the address bar.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1', 'IngestAlt+2']);
+
+    const row = page.locator(`[data-testid=sensor-table] tr[data-sensor="${SENSOR}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells).toContain('pump-1');
+    expect(cells).toContain('temperature');
+    expect(cells).toContain('30');
+
+    const first = page.locator('[data-testid=readings-table] tbody tr').first();
+    await expect.poll(() => first.locator('time').getAttribute('datetime')).toBe(LAST_ISO);
+    expect(await first.locator('time').textContent()).toContain(LAST_LOCAL);
+    expect(await first.locator('td').nth(2).textContent()).toContain('42.5');
+
+    // The chart: buckets arrived and the canvas has ink on it.
+    const chart = page.getByTestId('series-chart');
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        chart.locator('canvas').evaluate((canvas: any) => {
+          const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+          let inked = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
+          return inked;
+        }),
+      )
+      .toBeGreaterThan(1000);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toMatch(/^readings-.*\.csv$/);
+    expect(csv).toContain(`${SENSOR},2024-05-01T12:34:56`);
+    expect(csv).toMatch(/,42\.5,/);
+    await expect.poll(() => page.getByText(/^Saved readings-/).count()).toBe(1);
+    await screenshot(page, '01-explorer');
+  });
+
+  it('switches to Brazilian Portuguese and keeps the choice after a reload', async () => {
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByRole('tab', { name: /Data Explorer/ }).count()).toBe(1);
+    await page.locator('[data-lang="pt-BR"]').click();
+    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Explorador de dadosAlt+1', 'Entrada de dadosAlt+2']);
+    expect(await page.getByRole('heading', { name: 'Sensores' }).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Sair' }).count()).toBe(1);
+    // Numbers follow the language too: 42,5 in pt-BR.
+    const first = page.locator('[data-testid=readings-table] tbody tr').first();
+    await expect.poll(() => first.locator('td').nth(2).textContent()).toContain('42,5');
+    await screenshot(page, '02-explorer-pt-br');
+  });
+
+  it('shows the station\'s field error next to the value input, then stores a corrected reading', async () => {
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByRole('tab', { name: /Ingest/ }).count()).toBe(1);
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByRole('tab', { name: /Ingest/ }).getAttribute('aria-selected')).toBe('true');
+    const form = page.getByTestId('manual-form');
+    await form.getByLabel('Sensor ID').fill('manual-1');
+    await form.getByLabel('Value').fill('abc');
+    await form.getByRole('button', { name: 'Store reading' }).click();
+    const valueInput = form.getByLabel('Value');
+    await expect.poll(() => valueInput.getAttribute('aria-invalid')).toBe('true');
+    const errorId = (await valueInput.getAttribute('aria-describedby'))!.split(' ')[0]!;
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toContain('value must be a finite number');
+    expect(await form.getByLabel('Sensor ID').getAttribute('aria-invalid')).toBeNull();
+    await screenshot(page, '03-manual-field-error');
+
+    // A decimal comma, as typed on a Brazilian keyboard, is accepted.
+    await valueInput.fill('12,5');
+    await form.getByRole('button', { name: 'Store reading' }).click();
+    await expect.poll(() => page.getByTestId('manual-outcome').getAttribute('data-outcome')).toBe('stored');
+    expect(await page.getByTestId('manual-outcome').textContent()).toContain('New sensor registered: manual-1');
+    const stored = await s.request('GET', '/api/v1/sensors/readings?sensor_id=manual-1');
+    expect(stored.body.readings.map((r: { value: number }) => r.value)).toEqual([12.5]);
+  });
+
+  it('imports a CSV file through the UI and reports the counts and the bad line', async () => {
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByRole('tab', { name: /Ingest/ }).count()).toBe(1);
+    await page.getByRole('tab', { name: /Ingest/ }).click();
+    const form = page.getByTestId('import-form');
+    const csv = 'timestamp,value\n2024-05-02 00:00:00,1.5\n2024-05-02 00:01:00,2.5\nnot-a-time,3\n2024-05-02 00:03:00,4.5\n';
+    await form.getByLabel('Choose a file…').setInputFiles({ name: 'handheld.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await form.getByLabel('Sensor ID').fill('handheld-7');
+    await form.getByLabel('Type (when the file has none)').fill('vibration');
+    expect(await form.getByLabel('Timestamps without a time zone are UTC').isChecked()).toBe(true);
+    await form.getByRole('button', { name: 'Import file' }).click();
+    const summary = page.getByTestId('import-summary');
+    await expect.poll(() => summary.count()).toBe(1);
+    const count = async (k: string) => (await summary.locator(`[data-count=${k}] dd`).textContent())?.trim();
+    expect(await count('rows')).toBe('4');
+    expect(await count('stored')).toBe('3');
+    expect(await count('rejected')).toBe('1');
+    expect(await count('duplicates')).toBe('0');
+    expect(await summary.getByTestId('import-issues').textContent()).toContain('Line 4');
+    const sensor = await s.request('GET', '/api/v1/sensors/handheld-7');
+    expect(sensor.body).toMatchObject({ type: 'vibration', reading_count: 3 });
+    await screenshot(page, '04-import-summary');
+  });
+
+  it('says when the station is unreachable or the key is wrong, and shows only Ingest to an ingest-only key', async () => {
+    const page = await newPage();
+    // The station unreachable: said as such, not as a bad key.
+    await page.route('**/api/v1/auth/whoami', (route) => route.abort('connectionrefused'));
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByTestId('signin-problem').textContent()).toContain('Cannot reach the station');
+    await page.unroute('**/api/v1/auth/whoami');
+
+    await page.getByLabel('API key').fill('not-a-real-key-0123456789');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('signin-problem').textContent()).toContain('This key is not valid');
+    await screenshot(page, '05-signin-invalid');
+
+    const ingestKey = await s.createKey(['ingest']);
+    await page.getByLabel('API key').fill(ingestKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['IngestAlt+1']);
+    expect(await page.getByTestId('manual-form').count()).toBe(1);
+    await screenshot(page, '06-ingest-only');
+  });
+
+  it('returns to sign-in, saying why, when the key is revoked', async () => {
+    const key = await s.createKey(['read']);
+    const page = await newPage();
+    await signInWithKey(page, key);
+    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1']);
+    const keys = await s.request('GET', '/api/v1/admin/keys');
+    const id = keys.body.keys.find((k: { prefix: string }) => key.startsWith(k.prefix)).id;
+    expect((await s.request('DELETE', `/api/v1/admin/keys/${id}`)).status).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByTestId('signin-problem').textContent()).toContain('stopped working');
+    expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('smc.apiKey'))).toBeNull();
+    await screenshot(page, '07-key-revoked');
+  });
+});
