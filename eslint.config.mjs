@@ -44,6 +44,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS scripts run by node and npm scripts.
+    files: ['scripts/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noElectron] },
   },

@@ -15,7 +15,8 @@ export interface IpcError {
   details?: unknown;
   /** The HTTP status the same failure gets over REST, so both transports read alike. */
   status: number;
-  correlationId: string;
+  /** Absent when the preload refused the call before it reached the main process. */
+  correlationId?: string;
 }
 
 /**

@@ -27,8 +27,9 @@ export function registerIpc(ipcMain: IpcMain, dispatcher: IpcDispatcher): void {
 
   ipcMain.handle(IPC_CHANNELS.saveExport, (event, name: unknown, input: unknown) =>
     dispatcher.saveExport(senderOf(event), name, input, async (suggestedName) => {
+      const text = dialogText();
       const options = {
-        title: dialogText().exportTitle,
+        title: text.exportTitle,
         defaultPath: suggestedName,
         filters: [{ name: 'CSV', extensions: ['csv'] }],
         properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<'createDirectory' | 'showOverwriteConfirmation'>,
@@ -41,11 +42,12 @@ export function registerIpc(ipcMain: IpcMain, dispatcher: IpcDispatcher): void {
 
   ipcMain.handle(IPC_CHANNELS.importFile, (event, name: unknown, input: unknown) =>
     dispatcher.importFile(senderOf(event), name, input, async () => {
+      const text = dialogText();
       const options = {
-        title: dialogText().importTitle,
+        title: text.importTitle,
         filters: [
-          { name: dialogText().readings, extensions: ['csv', 'tsv', 'txt', 'ndjson', 'jsonl'] },
-          { name: dialogText().all, extensions: ['*'] },
+          { name: text.readings, extensions: ['csv', 'tsv', 'txt', 'ndjson', 'jsonl'] },
+          { name: text.all, extensions: ['*'] },
         ],
         properties: ['openFile'] as Array<'openFile'>,
       };

@@ -36,28 +36,6 @@ export const WINDOW_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/**
- * webPreferences of every window, kept as data so a test asserts them and the
- * e2e test compares them with what the live window reports — the settings
- * under test are the settings in production.
- */
-export const SECURE_WEB_PREFERENCES = Object.freeze({
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  webviewTag: false,
-  navigateOnDragDrop: false,
-  spellcheck: false,
-  safeDialogs: true,
-  // Middle-click would otherwise open links in new windows (auxclick).
-  disableBlinkFeatures: 'Auxclick',
-});
-
 function parse(url: string): URL | null {
   try {
     return new URL(url);

@@ -1,6 +1,5 @@
 import { BrowserWindow } from 'electron';
 import type { Logger } from '../core/log';
-import { SECURE_WEB_PREFERENCES } from './security-policy';
 
 // The console window. It loads the renderer from `app://smc/index.html`
 // (see security-policy.ts for why not file:// or the station's HTTP URL) and
@@ -21,7 +20,26 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     show: false,
     title: 'Smart Maintenance Console',
     backgroundColor: '#111418',
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: opts.preloadPath },
+    // Written out here, not spread from a constant, so the security scanner
+    // (scripts/electron-security-scan.js) reads the real values. There is one
+    // window and one place these are set: tests and production share them.
+    webPreferences: {
+      preload: opts.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      // Middle-click would otherwise open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('render-process-gone', (_event, details) => {
