@@ -22,18 +22,7 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export interface IssueDetail {
-  /** Dotted path of the offending field, e.g. `readings.3.value`. */
-  path: string;
-  message: string;
-  /** Index of the offending item in a batch, when the input is a batch. */
-  index?: number;
-  /** Name of the offending field inside that item. */
-  field?: string;
-  /** 1-based line of the offending row in an imported file. */
-  line?: number;
-  code?: string;
-}
+export type { IssueDetail } from '../../preload/contract/common';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

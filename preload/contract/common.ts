@@ -69,4 +69,19 @@ export const idList = (item: z.ZodType<string, string>) =>
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(item).max(1000, { message: 'at most 1000 ids' }));
 
+/** One problem with an input: where (path, and index/field/line when they apply) and what. */
+export const IssueWire = z.object({
+  /** Dotted path of the offending field, e.g. `readings.3.value`. */
+  path: z.string(),
+  message: z.string(),
+  /** Index of the offending item in a batch, when the input is a batch. */
+  index: z.number().optional(),
+  /** Name of the offending field inside that item. */
+  field: z.string().optional(),
+  /** 1-based line of the offending row in an imported file. */
+  line: z.number().optional(),
+  code: z.string().optional(),
+});
+export type IssueDetail = z.infer<typeof IssueWire>;
+
 export const IsoTimestamp = z.string().describe('ISO-8601 UTC timestamp');

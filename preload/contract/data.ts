@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from './operation';
-import { AssetId, QueryBool, SensorId, SensorType, TimestampInput, Unit } from './common';
+import { AssetId, IssueWire, QueryBool, SensorId, SensorType, TimestampInput, Unit } from './common';
 import { describe } from './timestamp';
 
 /** Readings may be at most this far in the future (clock skew between devices and the station). */
@@ -60,15 +60,6 @@ export const ReadingWire = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 
-const Issue = z.object({
-  path: z.string(),
-  message: z.string(),
-  index: z.number().optional(),
-  field: z.string().optional(),
-  line: z.number().optional(),
-  code: z.string().optional(),
-});
-
 const ConflictWire = z.object({
   index: z.number().optional(),
   line: z.number().optional(),
@@ -83,7 +74,7 @@ export const IngestResult = z.object({
   stored: z.number(),
   duplicates: z.number(),
   conflicts: z.array(ConflictWire),
-  rejected: z.array(Issue),
+  rejected: z.array(IssueWire),
   sensors_registered: z.array(z.string()),
   correlation_id: z.string(),
 });
@@ -139,7 +130,7 @@ export const ImportSummary = z.object({
 export const ImportResult = ImportSummary.extend({
   dry_run: z.boolean(),
   /** The first rejected or conflicting rows, with their 1-based line numbers. */
-  issues: z.array(Issue),
+  issues: z.array(IssueWire),
   issues_truncated: z.boolean(),
   duration_ms: z.number(),
   correlation_id: z.string(),

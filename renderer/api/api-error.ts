@@ -1,14 +1,9 @@
+import type { IssueDetail } from '../../preload/contract/common';
+
 // Every failure a call can end in — HTTP status, IPC rejection or no network
 // at all — becomes one typed error, so screens handle a single shape.
 
-export interface Issue {
-  path: string;
-  message: string;
-  index?: number;
-  field?: string;
-  line?: number;
-  code?: string;
-}
+export type Issue = IssueDetail;
 
 export class ApiError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './station';
@@ -17,26 +17,16 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /**
  * The browser tests load out/renderer. A build older than the sources would
- * test yesterday's console and pass or fail for the wrong reason: refuse it.
+ * test yesterday's console and pass or fail for the wrong reason: refuse it
+ * (the test setup rebuilds a stale build before any test runs).
  */
 export function builtRendererDir(): string {
   const dir = join(ROOT, 'out', 'renderer');
-  const index = join(dir, 'index.html');
-  if (!existsSync(index)) throw new Error(`${index} is missing: run 'npm run build' first.`);
-  const built = statSync(index).mtimeMs;
-  const source = Math.max(newestMtime(join(ROOT, 'renderer')), newestMtime(join(ROOT, 'preload', 'contract')));
-  if (source > built) throw new Error(`out/renderer is older than renderer/ or preload/contract/: run 'npm run build' first.`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with bin/smc.js
+  const { isStale } = require(join(ROOT, 'scripts', 'build-if-stale.js')) as { isStale(root: string): boolean };
+  if (isStale(ROOT)) throw new Error(`out/ is missing or older than the sources: run 'npm run build' first.`);
   return dir;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
 import { runImport } from '../ingest/run-import';
 import { storeReadings } from '../ingest/store-readings';
-import { validateReadings } from '../ingest/validate-readings';
+import { distinctReadings, validateReadings } from '../ingest/validate-readings';
 import type { HandlerMap } from './context';
 import { importToWire } from './wire';
 
@@ -16,7 +16,7 @@ export const dataHandlers: HandlerMap<'data.ingest' | 'data.import' | 'data.impo
       services.metrics.countIngest({ stored: 0, duplicates: 0, conflicts: 0, rejected: input.readings.length });
       throw new AppError(
         'validation_failed',
-        `${new Set(issues.map((i) => i.index)).size} of ${input.readings.length} reading(s) are invalid; nothing was stored (send ?partial=true to store the valid ones)`,
+        `${distinctReadings(issues)} of ${input.readings.length} reading(s) are invalid; nothing was stored (send ?partial=true to store the valid ones)`,
         issues,
       );
     }
@@ -40,7 +40,7 @@ export const dataHandlers: HandlerMap<'data.ingest' | 'data.import' | 'data.impo
         stored: result.stored,
         duplicates: result.duplicates,
         conflicts: result.conflicts.length,
-        rejected: new Set(result.rejected.map((i) => i.index)).size,
+        rejected: distinctReadings(result.rejected),
       });
       return result;
     } catch (err) {

@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import type { Services } from '../services';
 import { csvRows, ndjsonRows, type SourceRow } from './row-sources';
 import { storeReadings, type StoreOutcome } from './store-readings';
-import { validateReadings } from './validate-readings';
+import { distinctReadings, validateReadings } from './validate-readings';
 
 export const IMPORT_CHUNK_ROWS = 5000;
 export const MAX_LISTED_ISSUES = 1000;
@@ -83,7 +83,7 @@ export async function runImport(services: Services, body: Readable, opts: Import
     const now = services.now();
     const { valid, issues: invalid } = validateReadings(items, now, lines);
     const outcome = valid.length === 0 ? undefined : await store(services, valid, opts.dryRun, now);
-    progress.rejected += distinctRows(invalid) + distinctRows(outcome?.rejected ?? []);
+    progress.rejected += distinctReadings(invalid) + distinctReadings(outcome?.rejected ?? []);
     addIssues(invalid.map(toLineIssue));
     if (outcome) {
       progress.stored += outcome.stored;
@@ -168,10 +168,6 @@ function applyDefaults(
     if (parsed.ok) out.timestamp = parsed.ms;
   }
   return out;
-}
-
-function distinctRows(issues: readonly IssueDetail[]): number {
-  return new Set(issues.map((i) => i.index)).size;
 }
 
 /** Import issues are located by file line; the index inside a chunk would mean nothing to the user. */

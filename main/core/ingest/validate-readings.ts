@@ -43,6 +43,11 @@ export function validateReadings(items: readonly unknown[], now: number, lines?:
   return { valid, issues };
 }
 
+/** Number of distinct readings (batch indexes) a list of issues is about. */
+export function distinctReadings(issues: readonly IssueDetail[]): number {
+  return new Set(issues.map((i) => i.index)).size;
+}
+
 export function issue(index: number, line: number | undefined, field: string, message: string, code?: string): IssueDetail {
   const out: IssueDetail = { path: `readings.${index}.${field}`, index, field, message };
   if (line !== undefined) out.line = line;
