@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// One build for the three parts. `main` has two entries: the Electron shell
-// (index) and the plain-Node CLI (cli) that runs the headless station.
+// One build for the three parts. `main` has three entries: the Electron shell
+// (index), the plain-Node CLI (cli) that runs the headless station, and the
+// model worker thread (ml-worker).
 export default defineConfig({
   main: {
     build: {
@@ -12,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/electron/main.ts'),
           cli: resolve(__dirname, 'main/cli.ts'),
+          // Model training and batch scoring run in worker threads from this file.
+          'ml-worker': resolve(__dirname, 'main/core/ml/jobs/worker-entry.ts'),
         },
       },
     },

@@ -7,6 +7,7 @@ import { DatabaseVersionError } from './core/db/migrate';
 import { createServices } from './core/services';
 import { SCOPES, type Scope } from '../preload/contract';
 import { VERSION } from './core/version';
+import { processIo } from './commands/command-io';
 
 // `smc` — the plain-Node entry point: the headless station and the
 // administrative commands that work on its data directory directly.
@@ -28,6 +29,11 @@ commands:
   keys create --name N --scopes S[,S]   create an API key (scopes: ${SCOPES.join(', ')})
   keys list                     list API keys
   keys revoke <id>              revoke an API key
+  score --input F.csv --time-col C --value-cols A[,B..] (--train-rows N | --train-file F) --out OUT.csv
+                                anomaly scores of a CSV file (see smc score --help)
+  rul train --input F.csv --asset-col U --time-col T [--cap 125] --model-out M
+  rul predict --model M --input F.csv --asset-col U --time-col T --out OUT.csv
+                                remaining useful life (see smc rul --help)
 
 options (flag / environment variable):
 ${settingsHelp().map((s) => `  --${s.flag.padEnd(16)} ${s.env.padEnd(26)} ${s.help}`).join('\n')}
@@ -144,6 +150,12 @@ function keys(positionals: string[], values: Record<string, string | boolean | u
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Batch model commands parse their own options.
+  if (argv[0] === 'score' || argv[0] === 'rul') {
+    const run = argv[0] === 'score' ? (await import('./commands/score')).runScore : (await import('./commands/rul')).runRul;
+    process.exitCode = await run(argv.slice(1), processIo);
+    return;
+  }
   const { values, positionals } = parse(argv);
   if (values.version) return out(VERSION);
   if (values.help || positionals.length === 0) return out(USAGE);

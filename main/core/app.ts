@@ -70,6 +70,8 @@ export async function createStation(config: StationConfig, opts: StationOptions 
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       await http.close();
+      await services.ml.jobs.stop();
+      services.ml.cache.clear();
       services.queue.flush();
       services.db.close();
     },

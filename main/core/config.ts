@@ -87,6 +87,10 @@ const settings = {
     flag: 'sign-in-link', env: 'SMC_SIGN_IN_LINK', fileKey: 'signInLink', schema: boolFrom,
     help: 'print a one-time sign-in link at start (default true)',
   },
+  disableModelLoading: {
+    flag: 'disable-model-loading', env: 'SMC_DISABLE_MODEL_LOADING', fileKey: 'disableModelLoading', schema: boolFrom,
+    help: 'offline or safe mode: load and train no models; detectors use statistics (default false)',
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof settings;
@@ -101,6 +105,8 @@ export interface StationConfig {
   rateLimitPerMinute: number;
   dbSynchronous: 'full' | 'normal';
   signInLink: boolean;
+  /** No TF.js model is loaded or trained; every detector falls back to statistics. */
+  disableModelLoading: boolean;
 }
 
 export const CONFIG_FILE_NAME = 'config.json';
@@ -165,6 +171,7 @@ export function loadConfig(sources: ConfigSources = {}): StationConfig {
     rateLimitPerMinute: value('rateLimitPerMinute', file) ?? 6000,
     dbSynchronous: value('dbSynchronous', file) ?? 'full',
     signInLink: value('signInLink', file) ?? true,
+    disableModelLoading: value('disableModelLoading', file) ?? false,
   };
   const bootstrapKey = value('bootstrapKey', file);
   if (bootstrapKey !== undefined) config.bootstrapKey = bootstrapKey;

@@ -12,6 +12,12 @@ import { WriteQueue } from './db/write-queue';
 import { StationMetrics } from './metrics';
 import { SignInTokens } from './auth/sign-in-tokens';
 import { VERSION } from './version';
+import { EventsRepo } from './db/events-repo';
+import { ModelRegistry } from './ml/registry';
+import { TrainingJobs } from './ml/jobs/training-jobs';
+import { ModelCache } from './ml/service/model-cache';
+import type { MlContext } from './ml/service/ml-context';
+import { OnlineScoring } from './ml/service/online';
 
 /** Everything a handler may use. Built once per station by the composition root. */
 export interface Services {
@@ -28,6 +34,9 @@ export interface Services {
   imports: ImportsRepo;
   metrics: StationMetrics;
   signInTokens: SignInTokens;
+  events: EventsRepo;
+  /** Models: registry, training jobs, loaded models. */
+  ml: MlContext;
   now: () => number;
   /** host:port the HTTP API is bound to, once listening (the configured port may be 0). */
   listeningOn?: string;
@@ -47,13 +56,27 @@ export function createServices(config: StationConfig, log: Logger, now: () => nu
     metrics.commitJobs.observe(jobs);
     if (ms > 250) dbLog.warn({ jobs, ms: Math.round(ms) }, 'slow commit');
   });
+  const sensors = new SensorsRepo(db);
+  const events = new EventsRepo(db);
+  const ml: MlContext = {
+    db,
+    sensors,
+    registry: new ModelRegistry(db, now),
+    events,
+    jobs: new TrainingJobs(log.child({ sub: 'ml' }), now),
+    cache: new ModelCache(),
+    log: log.child({ sub: 'ml' }),
+    now,
+    disabled: config.disableModelLoading,
+  };
+  ml.online = new OnlineScoring(ml);
   return {
     config,
     log,
     db,
     dbFile,
     queue,
-    sensors: new SensorsRepo(db),
+    sensors,
     readings: new ReadingsRepo(db),
     keys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),
@@ -61,6 +84,8 @@ export function createServices(config: StationConfig, log: Logger, now: () => nu
     imports: new ImportsRepo(db),
     metrics,
     signInTokens: new SignInTokens(),
+    events,
+    ml,
     now,
     version: VERSION,
     startedAt: now(),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as admin from './admin';
 import * as data from './data';
+import * as ml from './ml';
 import * as sensors from './sensors';
 import type { Operation } from './operation';
 
@@ -30,6 +31,21 @@ export const operations = {
   [sensors.listReadings.name]: sensors.listReadings,
   [sensors.readingSeries.name]: sensors.readingSeries,
   [sensors.exportReadings.name]: sensors.exportReadings,
+  [ml.train.name]: ml.train,
+  [ml.listJobs.name]: ml.listJobs,
+  [ml.getJob.name]: ml.getJob,
+  [ml.cancelJob.name]: ml.cancelJob,
+  [ml.mlHealth.name]: ml.mlHealth,
+  [ml.listModels.name]: ml.listModels,
+  [ml.modelVersions.name]: ml.modelVersions,
+  [ml.latestModel.name]: ml.latestModel,
+  [ml.promoteModel.name]: ml.promoteModel,
+  [ml.rollbackModel.name]: ml.rollbackModel,
+  [ml.predict.name]: ml.predict,
+  [ml.forecast.name]: ml.forecast,
+  [ml.detect.name]: ml.detect,
+  [ml.checkDrift.name]: ml.checkDrift,
+  [ml.recommend.name]: ml.recommend,
 } as const;
 
 export type Operations = typeof operations;

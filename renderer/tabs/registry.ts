@@ -4,8 +4,10 @@ import type { ComponentType } from 'react';
 import type { Access } from '../../preload/contract/operation';
 import { ExplorerTab } from './explorer/ExplorerTab';
 import { IngestTab } from './ingest/IngestTab';
+import { ModelsTab } from './models/ModelsTab';
+import { PredictionTab } from './prediction/PredictionTab';
 
-export type TabLabelKey = 'tabs.explorer' | 'tabs.ingest';
+export type TabLabelKey = 'tabs.explorer' | 'tabs.ingest' | 'tabs.models' | 'tabs.prediction';
 
 export interface TabDef {
   id: string;
@@ -18,4 +20,6 @@ export interface TabDef {
 export const TABS: readonly TabDef[] = [
   { id: 'explorer', labelKey: 'tabs.explorer', access: 'read', Component: ExplorerTab },
   { id: 'ingest', labelKey: 'tabs.ingest', access: 'ingest', Component: IngestTab },
+  { id: 'models', labelKey: 'tabs.models', access: 'read', Component: ModelsTab },
+  { id: 'prediction', labelKey: 'tabs.prediction', access: 'read', Component: PredictionTab },
 ];

@@ -15,10 +15,17 @@ const rows: Row[] = [];
 const T0 = Date.UTC(2024, 0, 1);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 
+export type BenchRow = Row;
+
+/** Large figures as integers, small ones (latencies in ms, scores) with three significant digits. */
+function shown(v: number): string {
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : Number(v.toPrecision(3)).toString();
+}
+
 function record(r: Row) {
   rows.push(r);
-  const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(3)} of ${r.reference} (${Math.round(r.refValue!).toLocaleString('en')} ${r.unit})`;
-  process.stdout.write(`${r.metric.padEnd(46)} ${Math.round(r.value).toLocaleString('en').padStart(12)} ${r.unit}${ratio}${r.note ? `  [${r.note}]` : ''}\n`);
+  const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(3)} of ${r.reference} (${shown(r.refValue!)} ${r.unit})`;
+  process.stdout.write(`${r.metric.padEnd(46)} ${shown(r.value).padStart(12)} ${r.unit}${ratio}${r.note ? `  [${r.note}]` : ''}\n`);
 }
 
 /** Raw better-sqlite3 inserts into the station's own schema: 1,000-row transactions, synchronous=FULL. */
@@ -130,10 +137,29 @@ async function main() {
   } finally {
     station.child.kill('SIGTERM');
   }
+
+  // Models: each figure against raw TF.js inference of the same model, or a
+  // quality target. Skipped with BENCH_ML=0 for a quick storage/HTTP run.
+  if (process.env.BENCH_ML !== '0') {
+    process.stdout.write('\nmodels\n');
+    for (const [label, bench] of [
+      ['anomaly', async () => (await import('./ml-anomaly')).benchAnomaly()],
+      ['forecast', async () => (await import('./ml-forecast')).benchForecast()],
+      ['rul', async () => (await import('./ml-rul')).benchRul()],
+      ['registry', async () => (await import('./ml-registry')).benchRegistry()],
+    ] as const) {
+      try {
+        for (const r of await bench()) record(r);
+      } catch (err) {
+        process.stderr.write(`bench ${label} failed: ${(err as Error).stack ?? String(err)}\n`);
+        process.exitCode = 1;
+      }
+    }
+  }
   const out = join(ROOT, 'bench-results.json');
   writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), durationSeconds: DURATION, rows }, null, 2));
   process.stdout.write(`\nwritten ${out}\n`);
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
 
 main().catch((err: unknown) => {

@@ -63,7 +63,7 @@ describe('web console (Chromium)', () => {
     await expect.poll(() => page.getByTestId('key-name').textContent()).toContain('web sign-in');
     // The spent token must not stay in the address bar.
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1', 'IngestAlt+2']);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1', 'IngestAlt+2', 'ModelsAlt+3', 'PredictionAlt+4']);
 
     const row = page.locator(`[data-testid=sensor-table] tr[data-sensor="${SENSOR}"]`);
     await expect.poll(() => row.count()).toBe(1);
@@ -105,7 +105,7 @@ describe('web console (Chromium)', () => {
     await signInWithKey(page, s.adminKey);
     await expect.poll(() => page.getByRole('tab', { name: /Data Explorer/ }).count()).toBe(1);
     await page.locator('[data-lang="pt-BR"]').click();
-    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Explorador de dadosAlt+1', 'Entrada de dadosAlt+2']);
+    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Explorador de dadosAlt+1', 'Entrada de dadosAlt+2', 'ModelosAlt+3', 'PrevisãoAlt+4']);
     expect(await page.getByRole('heading', { name: 'Sensores' }).count()).toBe(1);
     expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
     await page.reload();
@@ -192,7 +192,7 @@ describe('web console (Chromium)', () => {
     const key = await s.createKey(['read']);
     const page = await newPage();
     await signInWithKey(page, key);
-    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1']);
+    await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1', 'ModelsAlt+2', 'PredictionAlt+3']);
     const keys = await s.request('GET', '/api/v1/admin/keys');
     const id = keys.body.keys.find((k: { prefix: string }) => key.startsWith(k.prefix)).id;
     expect((await s.request('DELETE', `/api/v1/admin/keys/${id}`)).status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../preload/contract';
 import { reading, startStation, type TestStation } from '../helpers/station';
+import { LATEST_SCHEMA_VERSION } from '../../main/core/db/migrate';
 
 describe('health, metrics and API docs', () => {
   let s: TestStation;
@@ -17,7 +18,7 @@ describe('health, metrics and API docs', () => {
     expect(h.body).toMatchObject({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(h.headers.get('cache-control')).toBe('no-store');
     const db = await s.request('GET', '/health/db');
-    expect(db.body).toMatchObject({ status: 'ok', schema_version: 1, journal_mode: 'wal', synchronous: 'full', sensors: 1, readings: 2 });
+    expect(db.body).toMatchObject({ status: 'ok', schema_version: LATEST_SCHEMA_VERSION, journal_mode: 'wal', synchronous: 'full', sensors: 1, readings: 2 });
     expect(db.body.size_bytes).toBeGreaterThan(0);
   });
 

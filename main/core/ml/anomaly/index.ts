@@ -1,0 +1,20 @@
+// Multivariate anomaly detection per asset: an autoencoder over windows of
+// all the asset's sensors, or a statistical stand-in without TF.js.
+
+export type {
+  AnomalyDetector,
+  AnomalyModelMeta,
+  AnomalyTrainOptions,
+  DetectedAnomaly,
+  HysteresisSettings,
+  Normalisation,
+  OnlineAnomalyScorer,
+  OnlineScore,
+  SensorShare,
+  SeriesMatrix,
+  SeriesScores,
+  TrainedAnomalyModel,
+} from './types';
+export { trainAnomalyModel, DEFAULT_WINDOW, minTrainRows } from './autoencoder-train';
+export { loadAnomalyDetector } from './autoencoder-detector';
+export { fitStatisticalDetector } from './statistical';

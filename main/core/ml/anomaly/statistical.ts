@@ -1,0 +1,62 @@
+import { tooFewRows } from '../ml-errors';
+import { calibrate } from './calibrate';
+import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
+import { combineParts } from './score-parts';
+import { centreInPlace, centredFrames, consecutive } from './window-frames';
+import { windowedDetector } from './windowed-detector';
+import type { AnomalyDetector, SeriesMatrix } from './types';
+
+// The detector used when models are disabled (safe mode) or none is trained:
+// no TF.js, nothing to load. It is the autoencoder's score with a trivial
+// "reconstruction" — every centred window predicted flat — so a sensor's
+// shape error is its variance within the window and its level error the
+// squared z of its window mean, each relative to the reference rows. Same
+// calibration, same hysteresis, same explanation.
+
+const DEFAULT_WINDOW = 24;
+
+/** Per-sensor mean of squares of centred windows (k x s) laid out as centredFrames returns them. */
+function variances(frames: Float32Array, count: number, w: number, s: number, out: Float32Array): Float32Array {
+  out.fill(0);
+  for (let k = 0, p = 0; k < count; k++) {
+    for (let t = 0; t < w; t++) {
+      for (let j = 0; j < s; j++, p++) out[k * s + j]! += frames[p]! * frames[p]!;
+    }
+    for (let j = 0; j < s; j++) out[k * s + j] = out[k * s + j]! / w;
+  }
+  return out;
+}
+
+export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number } = {}): AnomalyDetector {
+  const rows = checkMatrix(train, 'reference data');
+  const s = train.sensors.length;
+  const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
+  if (rows < w + 1) throw tooFewRows(`reference data for a window of ${w}`, rows, w + 1, 'values');
+  const norm = fitNormalisation(train);
+  const x = normaliseValues(train.values, norm);
+  const count = rows - w + 1;
+  const means = new Float32Array(count * s);
+  const shape = variances(centredFrames(x, consecutive(0, count), w, s, means), count, w, s, new Float32Array(count * s));
+  const cal = calibrate([{ shape, means }], s);
+  const means1 = new Float32Array(s);
+  const scratch = new Float64Array(s);
+  return windowedDetector({
+    method: 'statistical',
+    sensors: [...train.sensors],
+    window: w,
+    norm,
+    threshold: cal.threshold,
+    hysteresis: cal.hysteresis,
+    async batch(rowsIn, n) {
+      const m = new Float32Array(n * s);
+      const v = variances(centredFrames(rowsIn, consecutive(0, n), w, s, m), n, w, s, new Float32Array(n * s));
+      return combineParts(cal.parts, v, m, s, v);
+    },
+    one(win, out) {
+      centreInPlace(win, w, s, means1, scratch);
+      variances(win, 1, w, s, out);
+      combineParts(cal.parts, out, means1, s, out);
+    },
+    dispose: () => undefined,
+  });
+}

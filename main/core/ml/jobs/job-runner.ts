@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode, ERROR_STATUS } from '../../errors';
+import { TrainingCancelled, type TrainProgress } from '../runtime/train-context';
+import type { WorkerMessage, WorkerStart } from './worker-protocol';
+import type { TaskInput, TaskResult, WorkerTaskName } from './worker-tasks';
+
+// Runs a model task in its own worker thread so training and batch scoring
+// never block the API or the window. One worker per task: TF.js state is
+// per thread, and a worker that exits returns all of its memory.
+
+/** How long a cancelled task may take to notice before its thread is terminated. */
+const CANCEL_GRACE_MS = 5_000;
+
+export function workerScript(): string {
+  const candidates = [
+    join(__dirname, 'ml-worker.js'), // inside the build (out/main)
+    resolve(__dirname, '../../../../out/main/ml-worker.js'), // running from source (tests): the build next to it
+  ];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new AppError('unavailable', 'the model worker is not built; run npm run build');
+  return found;
+}
+
+export interface RunningTask<T extends WorkerTaskName> {
+  result: Promise<{ value: TaskResult<T>; backend: string }>;
+  cancel(): void;
+}
+
+export function runTask<T extends WorkerTaskName>(
+  task: T,
+  input: TaskInput<T>,
+  opts: { seed: number; preferBackend?: 'wasm' | 'cpu'; onProgress?: (p: TrainProgress) => void; transfer?: ArrayBuffer[] },
+): RunningTask<T> {
+  const cancelFlag = new SharedArrayBuffer(4);
+  const start: WorkerStart<T> = { task, input, seed: opts.seed, cancelFlag, preferBackend: opts.preferBackend ?? 'wasm' };
+  const worker = new Worker(workerScript(), { workerData: start, transferList: opts.transfer ?? [] });
+  let cancelled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const result = new Promise<{ value: TaskResult<T>; backend: string }>((resolvePromise, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'progress') opts.onProgress?.(msg);
+      else if (msg.type === 'done') settle(() => resolvePromise({ value: msg.result as TaskResult<T>, backend: msg.backend }));
+      else if (msg.type === 'error') {
+        settle(() => {
+          const { name, message, code, details } = msg.error;
+          if (name === 'TrainingCancelled' || cancelled) reject(new TrainingCancelled());
+          else if (code && code in ERROR_STATUS) reject(new AppError(code as ErrorCode, message, details));
+          else reject(new Error(message));
+        });
+      }
+    });
+    worker.on('error', (err) => settle(() => reject(cancelled ? new TrainingCancelled() : err)));
+    worker.on('exit', (code) => settle(() => reject(cancelled ? new TrainingCancelled() : new Error(`model worker exited with code ${code}`))));
+  });
+
+  return {
+    result,
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      Atomics.store(new Int32Array(cancelFlag), 0, 1);
+      killTimer = setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
+      killTimer.unref();
+    },
+  };
+}

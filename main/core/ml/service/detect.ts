@@ -1,0 +1,109 @@
+import type { OutputOf, ParsedInputOf } from '../../../../preload/contract';
+import type { ModelInfo } from '../../../../preload/contract/ml';
+import { ensureBackend } from '../runtime/backend';
+import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type SeriesScores } from '../anomaly';
+import { alignSeries, readSensorSeries } from '../data/station-series';
+import { runTask } from '../jobs/job-runner';
+import { tooFewRows } from '../ml-errors';
+import { assetSensors, resolveFor, type MlContext } from './ml-context';
+
+// Anomaly detection over an asset's stored history. With a trained model
+// the scores come from its reconstruction error; without one (none trained,
+// or safe mode) a statistical detector fitted on the first part of the same
+// history stands in, and the answer says so.
+
+type DetectInput = ParsedInputOf<'ml.detect'>;
+type DetectOutput = OutputOf<'ml.detect'>;
+
+/** Above this many rows, batch scoring runs in a worker thread. */
+const WORKER_ROWS = 5_000;
+/** Share of the history the statistical fallback treats as normal. */
+const FALLBACK_REFERENCE_SHARE = 0.2;
+
+export async function detectAnomalies(ctx: MlContext, input: DetectInput): Promise<DetectOutput> {
+  const all = assetSensors(ctx, input.asset_id);
+  const resolved = resolveFor(ctx, 'anomaly', input.asset_id, input.model_version);
+  const wanted = resolved.record ? ((resolved.record.params.sensors as string[] | undefined) ?? all.map((s) => s.id)) : all.map((s) => s.id);
+  const stepMs = resolved.record ? (resolved.record.params.step_ms as number | undefined) : undefined;
+  const sensors = wanted.map((id) => all.find((s) => s.id === id)).filter((s) => s !== undefined);
+  const series = [];
+  for (const s of sensors) series.push(await readSensorSeries(ctx.db, { id: s.id, key: s.sensor_key }, { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) }));
+  const m = alignSeries(series, stepMs);
+  const matrix = { sensors: m.sensors, timestamps: m.timestamps, values: m.values };
+  const rows = m.timestamps.length;
+
+  let scores: SeriesScores;
+  let info: ModelInfo;
+  let threshold: number;
+  let window: number;
+  if (resolved.record && m.sensors.length === wanted.length) {
+    const { record } = resolved;
+    const loaded = await ctx.registry.loadModel(record.name, record.version);
+    const meta = loaded.meta as AnomalyModelMeta;
+    if (rows > WORKER_ROWS) {
+      const task = runTask('score-anomaly', { artifact: loaded.artifact!, meta, matrix }, { seed: record.seed });
+      scores = (await task.result).value;
+      const d = await cachedDetector(ctx, record.id, loaded.artifact!, meta);
+      threshold = d.threshold;
+      window = d.window;
+    } else {
+      const d = await cachedDetector(ctx, record.id, loaded.artifact!, meta);
+      if (rows < d.window) throw tooFewRows(`asset ${input.asset_id} has too little history in the range for the model's window`, rows, d.window, 'from');
+      scores = await d.scoreSeries(matrix);
+      threshold = d.threshold;
+      window = d.window;
+    }
+    info = { name: record.name, version: record.version, method: 'autoencoder', fallback: false, fallback_reason: null };
+  } else {
+    const reason = resolved.record ? `the model's sensors (${wanted.join(', ')}) do not all have readings in the range` : resolved.reason;
+    const refRows = Math.max(64, Math.floor(rows * FALLBACK_REFERENCE_SHARE));
+    if (rows < refRows + 1) throw tooFewRows(`asset ${input.asset_id} has too little aligned history for the statistical detector`, rows, refRows + 1, 'asset_id');
+    const k = m.sensors.length;
+    const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) });
+    scores = await d.scoreSeries(matrix);
+    threshold = d.threshold;
+    window = d.window;
+    info = { name: null, version: null, method: 'statistical', fallback: true, fallback_reason: reason };
+  }
+
+  return {
+    asset_id: input.asset_id,
+    sensors: m.sensors,
+    total_readings_analyzed: series.reduce((n, s) => n + s.ts.length, 0),
+    windows_scored: Math.max(0, rows - window + 1),
+    threshold,
+    anomaly_count: scores.anomalies.length,
+    anomalies: scores.anomalies.map((a) => ({
+      start: m.timestamps[a.startIndex]!,
+      end: m.timestamps[a.endIndex]!,
+      peak_score: a.peakScore,
+      peak_at: m.timestamps[a.peakIndex]!,
+      contributions: a.contributions.map((c) => ({ sensor_id: c.sensor, share: c.share })),
+    })),
+    scores: thin(scores, m.timestamps, input.scores),
+    model_info: info,
+  };
+}
+
+async function cachedDetector(ctx: MlContext, id: string, artifact: NonNullable<Awaited<ReturnType<MlContext['registry']['loadModel']>>['artifact']>, meta: AnomalyModelMeta): Promise<AnomalyDetector> {
+  await ensureBackend();
+  return ctx.cache.get(id, () => loadAnomalyDetector(artifact, meta));
+}
+
+/** At most `limit` points for a chart: the maximum score of each bucket, so peaks survive thinning. */
+function thin(s: SeriesScores, ts: Float64Array, limit: number): DetectOutput['scores'] {
+  if (limit === 0 || s.scores.length === 0) return [];
+  const n = s.scores.length;
+  const per = Math.ceil(n / limit);
+  const out: DetectOutput['scores'] = [];
+  for (let b = 0; b < n; b += per) {
+    let best = b;
+    let anomaly = false;
+    for (let i = b; i < Math.min(n, b + per); i++) {
+      if (s.scores[i]! > s.scores[best]!) best = i;
+      if (s.anomaly[i]) anomaly = true;
+    }
+    out.push({ t: ts[best]!, score: Number.isFinite(s.scores[best]!) ? s.scores[best]! : 0, anomaly });
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import { AppError } from '../../errors';
+import type { ParsedInputOf } from '../../../../preload/contract';
+import { alignSeries, readSensorSeries, regularSeries } from '../data/station-series';
+import { MlInputError, tooFewRows } from '../ml-errors';
+import { csvHeader } from '../data/numeric-csv';
+import { DEFAULT_WINDOW, minTrainRows } from '../anomaly';
+import type { Job } from '../jobs/training-jobs';
+import { DISABLED_REASON, assetSensors, defaultModelName, requireSensor, type MlContext } from './ml-context';
+
+// Turns a train request into a worker job: reads the station's readings
+// (or takes the uploaded CSV), and registers the trained version in
+// staging when the worker finishes.
+
+type TrainInput = ParsedInputOf<'ml.train'>;
+
+const DEFAULT_SEED = 42;
+/** Fewest grid rows worth training on: several windows per batch and a validation tail. */
+const MIN_TRAIN_ROWS = 64;
+
+export async function startTraining(ctx: MlContext, input: TrainInput): Promise<Job> {
+  if (ctx.disabled) throw new AppError('unavailable', `${DISABLED_REASON}: training needs TF.js; detectors use statistics`);
+  const seed = input.seed ?? DEFAULT_SEED;
+  switch (input.kind) {
+    case 'anomaly': {
+      const all = assetSensors(ctx, input.asset_id);
+      const chosen = input.sensor_ids ?? all.map((s) => s.id);
+      const rows = chosen.map((id) => {
+        const s = all.find((x) => x.id === id);
+        if (!s) throw new AppError('validation_failed', `sensor '${id}' is not a sensor with readings of asset '${input.asset_id}'`, [{ path: 'sensor_ids', message: `unknown sensor ${id}` }]);
+        return s;
+      });
+      const series = [];
+      for (const s of rows) series.push(await readSensorSeries(ctx.db, { id: s.id, key: s.sensor_key }, range(input)));
+      const m = alignSeries(series);
+      const window = input.window ?? DEFAULT_WINDOW;
+      const need = Math.max(MIN_TRAIN_ROWS, window * 4, minTrainRows(window));
+      if (m.timestamps.length < need) throw tooFewRows(`asset ${input.asset_id} has too little aligned history to train`, m.timestamps.length, need, 'asset_id');
+      const name = input.name ?? defaultModelName('anomaly', input.asset_id);
+      const types = [...new Set(rows.map((s) => s.type).filter((t): t is string => t !== null))].sort();
+      const trainedFrom = m.timestamps[0]!;
+      const trainedTo = m.timestamps[m.timestamps.length - 1]!;
+      return ctx.jobs.submit({
+        kind: 'anomaly', modelName: name, task: 'train-anomaly', seed,
+        input: {
+          matrix: { sensors: m.sensors, timestamps: m.timestamps, values: m.values },
+          options: { window, ...(input.epochs ? { epochs: input.epochs } : {}) },
+        },
+        onSuccess: (r, meta) => ctx.registry.register({
+          name, kind: 'anomaly', target: input.asset_id, sensorType: types.length ? types.join('+') : null,
+          trainedFrom, trainedTo, trainRows: r.trainRows, metrics: r.metrics,
+          params: { ...r.params, sensors: m.sensors, step_ms: m.stepMs }, meta: r.meta,
+          backend: meta.backend, seed, trainingMs: meta.trainingMs, artifact: r.artifact,
+        }).version,
+      });
+    }
+    case 'forecast': {
+      const s = requireSensor(ctx, input.sensor_id);
+      const raw = await readSensorSeries(ctx.db, { id: s.id, key: s.sensor_key }, range(input));
+      const series = regularSeries(raw);
+      const lookback = input.lookback ?? 48;
+      const horizon = input.horizon ?? 24;
+      const need = Math.max(MIN_TRAIN_ROWS, (lookback + horizon) * 3, lookback + 2 * horizon + 32);
+      if (series.values.length < need) throw tooFewRows(`sensor ${s.id} has too little history to train a forecast`, series.values.length, need, 'sensor_id');
+      const name = input.name ?? defaultModelName('forecast', s.id);
+      const trainedFrom = series.start;
+      const trainedTo = series.start + (series.values.length - 1) * series.stepMs;
+      return ctx.jobs.submit({
+        kind: 'forecast', modelName: name, task: 'train-forecast', seed,
+        input: {
+          series: { values: series.values, stepMs: series.stepMs },
+          options: {
+            ...(input.lookback ? { lookback: input.lookback } : {}),
+            ...(input.horizon ? { horizon: input.horizon } : {}),
+            ...(input.epochs ? { epochs: input.epochs } : {}),
+          },
+        },
+        onSuccess: (r, meta) => ctx.registry.register({
+          name, kind: 'forecast', target: s.id, sensorType: s.type,
+          trainedFrom, trainedTo, trainRows: r.trainRows, metrics: r.metrics,
+          params: { ...r.params, step_ms: series.stepMs }, meta: r.meta,
+          backend: meta.backend, seed, trainingMs: meta.trainingMs, artifact: r.artifact,
+        }).version,
+      });
+    }
+    case 'rul': {
+      // Catch a wrong column name now, as a 422, rather than as a failed job.
+      const header = csvHeader(input.csv, input.sep);
+      for (const [field, col] of [['asset_col', input.asset_col], ['time_col', input.time_col], ...(input.feature_cols ?? []).map((c) => ['feature_cols', c] as const)] as const) {
+        if (!header.includes(col)) throw new MlInputError(`csv has no column '${col}' (columns: ${header.join(', ')})`, { path: field, field });
+      }
+      const dataset = input.dataset ?? 'uploaded';
+      const name = input.name ?? defaultModelName('rul', dataset);
+      return ctx.jobs.submit({
+        kind: 'rul', modelName: name, task: 'train-rul', seed,
+        input: {
+          csv: input.csv, assetCol: input.asset_col, timeCol: input.time_col,
+          ...(input.feature_cols ? { featureCols: input.feature_cols } : {}),
+          ...(input.sep ? { sep: input.sep } : {}),
+          options: {
+            ...(input.cap ? { cap: input.cap } : {}),
+            ...(input.window ? { window: input.window } : {}),
+            ...(input.epochs ? { epochs: input.epochs } : {}),
+          },
+        },
+        onSuccess: (r, meta) => ctx.registry.register({
+          name, kind: 'rul', target: dataset, sensorType: null, trainedFrom: null, trainedTo: null,
+          trainRows: r.trainRows, metrics: r.metrics,
+          // The columns a prediction must supply, for the console and API callers.
+          params: { ...r.params, feature_cols: r.meta.featureCols, asset_col: input.asset_col, time_col: input.time_col, time_unit: input.time_col }, meta: r.meta,
+          backend: meta.backend, seed, trainingMs: meta.trainingMs, artifact: r.artifact,
+        }).version,
+      });
+    }
+  }
+}
+
+function range(input: { from?: number; to?: number }): { from?: number; to?: number } {
+  if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
+    throw new AppError('validation_failed', 'from must not be after to', [{ path: 'from', field: 'from', message: 'from must not be after to' }]);
+  }
+  return { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) };
+}
