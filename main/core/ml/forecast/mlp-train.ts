@@ -159,6 +159,8 @@ export async function trainForecastModel(series: RegularSeries, opts: ForecastTr
       params: { lookback, horizon, epochs, level, hidden_units: HIDDEN_UNITS, batch_size: BATCH, learning_rate: LEARNING_RATE, loss: 'mae', target: 'change from last value', calibrated_steps: bands.lo.length },
     };
   } finally {
+    // The model does not own the optimizer it was handed: its Adam moments would outlive it.
+    model.optimizer?.dispose();
     model.dispose();
   }
 }
