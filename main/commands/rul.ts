@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../core/errors';
 import { modelLoadingDisabled } from '../core/ml/runtime/backend';
@@ -15,6 +15,7 @@ import {
   type RunToFailureData,
 } from '../core/ml/rul';
 import type { Command, CommandIo } from './command-io';
+import { UsageError, csvField, writeOutputAtomically } from './command-output';
 
 // `smc rul train` fits a remaining-useful-life model on run-to-failure
 // histories and writes it as one JSON file; `smc rul predict` reads such a
@@ -76,8 +77,6 @@ refuse (there is no meaningful statistical stand-in). Exit codes: 0 done,
 2 bad arguments or input, 1 anything else.`;
 
 const DISABLED = 'model loading is disabled (SMC_DISABLE_MODEL_LOADING=1): RUL needs a trained model';
-
-class UsageError extends Error {}
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -209,19 +208,6 @@ async function train(values: Values, io: CommandIo): Promise<void> {
   io.out(`model -> ${modelOut}`);
 }
 
-function openTemp(out: string): { fd: number; path: string } {
-  const path = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    return { fd: openSync(path, 'wx'), path };
-  } catch (err) {
-    throw new UsageError(`cannot write --out ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 async function predict(values: Values, io: CommandIo): Promise<void> {
   const modelPath = required(values, 'model');
   const input = required(values, 'input');
@@ -250,28 +236,9 @@ async function predict(values: Values, io: CommandIo): Promise<void> {
   }
 
   const outPath = resolve(io.cwd, out);
-  const temp = openTemp(outPath);
-  let done = false;
-  try {
-    const lines = ['asset,rul,lower,upper', ...rows.map((r) => `${csvField(r.asset)},${round(r.value)},${round(r.lower)},${round(r.upper)}`)];
-    writeSync(temp.fd, `${lines.join('\n')}\n`);
-    closeSync(temp.fd);
-    renameSync(temp.path, outPath);
-    done = true;
-  } finally {
-    if (!done) {
-      try {
-        closeSync(temp.fd);
-      } catch {
-        // already closed
-      }
-      try {
-        unlinkSync(temp.path);
-      } catch {
-        // nothing to remove
-      }
-    }
-  }
+  await writeOutputAtomically(outPath, `--out ${out}`, (append) => {
+    append(`${['asset,rul,lower,upper', ...rows.map((r) => `${csvField(r.asset)},${round(r.value)},${round(r.lower)},${round(r.upper)}`)].join('\n')}\n`);
+  });
   io.out(`estimated RUL of ${rows.length} asset${rows.length === 1 ? '' : 's'} (${Math.round(file.meta.level * 100)}% interval, window ${file.meta.window}) -> ${out}`);
 }
 

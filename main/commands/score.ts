@@ -1,5 +1,5 @@
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../core/errors';
 import { fitAndScore } from '../core/ml/anomaly/fit-and-score';
@@ -9,6 +9,7 @@ import { readNumericCsv, type NumericCsv } from '../core/ml/data/numeric-csv';
 import { modelLoadingDisabled } from '../core/ml/runtime/backend';
 import { quietContext } from '../core/ml/runtime/train-context';
 import type { Command, CommandIo } from './command-io';
+import { UsageError, csvField, writeOutputAtomically } from './command-output';
 
 // `smc score`: anomaly scores for every row of a CSV file. The detector is
 // fitted on rows taken as normal — the first N rows of the file, or a
@@ -40,8 +41,6 @@ input (--train-rows) or a separate file with the same columns (--train-file).
 With SMC_DISABLE_MODEL_LOADING=1 a statistical detector is used instead of
 the autoencoder (no TF.js). Exit codes: 0 done, 2 bad arguments or input,
 1 anything else.`;
-
-class UsageError extends Error {}
 
 interface ScoreArgs {
   input: string;
@@ -142,20 +141,6 @@ function toMatrix(csv: NumericCsv, cols: string[]): SeriesMatrix {
   return { sensors: cols, timestamps: Float64Array.from({ length: csv.rows }, (_, i) => i), values };
 }
 
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Opens a temp file next to `out` (so the final rename stays on one file system). */
-function openTemp(out: string): { fd: number; path: string } {
-  const path = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    return { fd: openSync(path, 'wx'), path };
-  } catch (err) {
-    throw new UsageError(`cannot write --out ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
 async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
   const inputPath = resolve(io.cwd, a.input);
   const outPath = resolve(io.cwd, a.out);
@@ -179,14 +164,13 @@ async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
   if (input.rows < a.window) throw new UsageError(`--input has ${input.rows} rows, fewer than one window of ${a.window}`);
   if (statistical) io.err('model loading disabled: statistical detector');
 
-  const temp = openTemp(outPath);
-  let done = false;
-  try {
+  let summary = '';
+  await writeOutputAtomically(outPath, `--out ${a.out}`, async (append) => {
     const r = await fitAndScore(train, data, { window: a.window, statistical, ctx: quietContext(a.seed), ...(a.epochs !== undefined ? { epochs: a.epochs } : {}) });
     const times = input.text[a.timeCol]!;
     const chunk: string[] = ['time,score,anomaly'];
     const flush = () => {
-      writeSync(temp.fd, `${chunk.join('\n')}\n`);
+      append(`${chunk.join('\n')}\n`);
       chunk.length = 0;
     };
     for (let i = 0; i < input.rows; i++) {
@@ -194,24 +178,9 @@ async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
       if (chunk.length >= 10_000) flush();
     }
     if (chunk.length) flush();
-    closeSync(temp.fd);
-    renameSync(temp.path, outPath);
-    done = true;
-    io.out(`scored ${input.rows} rows with the ${r.method} detector (window ${r.window}, trained on ${train.timestamps.length} rows): threshold ${Number(r.threshold.toPrecision(4))}, ${r.scores.anomalies.length} alarm${r.scores.anomalies.length === 1 ? '' : 's'} -> ${a.out}`);
-  } finally {
-    if (!done) {
-      try {
-        closeSync(temp.fd);
-      } catch {
-        // already closed
-      }
-      try {
-        unlinkSync(temp.path);
-      } catch {
-        // nothing to remove
-      }
-    }
-  }
+    summary = `scored ${input.rows} rows with the ${r.method} detector (window ${r.window}, trained on ${train.timestamps.length} rows): threshold ${Number(r.threshold.toPrecision(4))}, ${r.scores.anomalies.length} alarm${r.scores.anomalies.length === 1 ? '' : 's'} -> ${a.out}`;
+  });
+  io.out(summary);
 }
 
 export const runScore: Command = async (args, io) => {

@@ -1,22 +1,23 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
 
-interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+interface FrameProps {
   id: string;
   label: string;
   hint?: ReactNode;
-  /** Messages for this field from the station; shown right under the input. */
+  /** Messages for this field (local checks or the station's); shown right under the control. */
   errors?: readonly string[] | undefined;
+  className?: string | undefined;
 }
 
-/** A labelled input with its hint and errors wired for screen readers. */
-export function Field({ id, label, hint, errors, className, ...input }: FieldProps) {
+/** Label, hint and errors around one control, wired for screen readers. */
+function FieldFrame({ id, label, hint, errors, className, control }: FrameProps & { control: (aria: { 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors && errors.length > 0 ? `${id}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${errorId ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={errorId ? true : undefined} aria-describedby={describedBy} {...input} />
+      {control({ ...(errorId ? { 'aria-invalid': true as const } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
       {errorId && (
         <ul className="field__errors" id={errorId} data-field-error={id}>
           {errors!.map((m) => (
@@ -30,6 +31,33 @@ export function Field({ id, label, hint, errors, className, ...input }: FieldPro
         </p>
       )}
     </div>
+  );
+}
+
+type FieldProps = FrameProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'>;
+
+/** A labelled input with its hint and errors wired for screen readers. */
+export function Field({ id, label, hint, errors, className, ...input }: FieldProps) {
+  return <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className} control={(aria) => <input id={id} {...aria} {...input} />} />;
+}
+
+type SelectFieldProps = FrameProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> & { children: ReactNode };
+
+/** A labelled select with hint and errors, wired like Field. */
+export function SelectField({ id, label, hint, errors, className, children, ...select }: SelectFieldProps) {
+  return (
+    <FieldFrame
+      id={id}
+      label={label}
+      hint={hint}
+      errors={errors}
+      className={`field-select${className ? ` ${className}` : ''}`}
+      control={(aria) => (
+        <select id={id} {...aria} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 

@@ -11,6 +11,7 @@ import { ensureBackend, tf } from '../../main/core/ml/runtime/backend';
 import { restoreModel } from '../../main/core/ml/runtime/artifact';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
 import type { BenchRow } from './run';
+import { quantile } from './timing';
 
 // The anomaly detector's figures, each against a reference measured in the
 // same run: batch scoring against raw TF.js inference of the same model on
@@ -48,10 +49,6 @@ function ai4i(rows: number): SeriesMatrix {
 function head(m: SeriesMatrix, rows: number): SeriesMatrix {
   const s = m.sensors.length;
   return { sensors: m.sensors, timestamps: m.timestamps.subarray(0, rows), values: m.values.subarray(0, rows * s) };
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 async function best<T>(times: number, f: () => Promise<T>): Promise<number> {
@@ -127,9 +124,9 @@ async function onlineLatency(rows: BenchRow[]): Promise<void> {
     }
     one.dispose();
     ref.sort((a, b) => a - b);
-    const p50 = percentile(lat, 0.5);
-    const p99 = percentile(lat, 0.99);
-    const refP50 = percentile(ref, 0.5);
+    const p50 = quantile(lat, 0.5);
+    const p99 = quantile(lat, 0.99);
+    const refP50 = quantile(ref, 0.5);
     rows.push({ metric: 'anomaly: online push latency p50', value: p50, unit: 'ms', reference: 'TF.js predict of one window, p50', refValue: refP50, ratio: p50 / refP50, note: `AI4I, window ${w}x4, ${lat.length.toLocaleString('en')} pushes` });
     rows.push({ metric: 'anomaly: online push latency p99', value: p99, unit: 'ms', reference: 'TF.js predict of one window, p50', refValue: refP50, ratio: p99 / refP50, note: `target p99 < 2 ms; max ${lat[lat.length - 1]!.toFixed(3)} ms` });
   } finally {

@@ -6,6 +6,7 @@ import { restoreModel } from '../../main/core/ml/runtime/artifact';
 import { ensureBackend, tf } from '../../main/core/ml/runtime/backend';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
 import type { BenchRow } from './run';
+import { timed } from './timing';
 
 // Forecasting on NYC taxi demand (NAB nyc_taxi, half-hour steps): the last
 // four weeks are unseen by training and calibration. Latency is a forecast
@@ -17,22 +18,6 @@ const ROOT = join(__dirname, '..', '..');
 const HALF_HOUR = 1_800_000;
 const HOLD_OUT = 4 * 7 * 48;
 const CALLS = 2_500;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-function timed(n: number, fn: (i: number) => void): { p50: number; p95: number } {
-  for (let i = 0; i < 50; i++) fn(i); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    fn(i);
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return { p50: quantile(t, 0.5), p95: quantile(t, 0.95) };
-}
 
 export async function benchForecast(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

@@ -5,6 +5,7 @@ import { restoreModel } from '../../main/core/ml/runtime/artifact';
 import { ensureBackend, tf } from '../../main/core/ml/runtime/backend';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
 import type { BenchRow } from './run';
+import { timed } from './timing';
 
 // Remaining useful life on NASA C-MAPSS FD001 (100 engines run to failure),
 // full quality: the defaults (window 40, up to 50 epochs, early stopping),
@@ -19,22 +20,6 @@ import type { BenchRow } from './run';
 
 const ROOT = join(__dirname, '..', '..');
 const CALLS = 2_000;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-function timed(n: number, fn: (i: number) => void): { p50: number; p95: number } {
-  for (let i = 0; i < 50; i++) fn(i); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    fn(i);
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return { p50: quantile(t, 0.5), p95: quantile(t, 0.95) };
-}
 
 export async function benchRul(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStation, tempDir, type TestStation } from '../helpers/station';
-import { AI4I_SENSORS, T0, cmapssCsv, importAi4iAsset, waitForJob } from '../helpers/ml-data';
+import { AI4I_SENSORS, T0, ai4iRows, cmapssCsv, importAi4iAsset, waitForJob } from '../helpers/ml-data';
 
 // The model API over real HTTP on a real station: training in worker
 // threads on real data (AI4I process data as one asset's four sensors,
@@ -96,6 +96,41 @@ describe('anomaly models through the API', () => {
     const audit = await s.request('GET', '/api/v1/admin/audit?action=ml.models.rollback');
     expect(audit.status).toBe(200);
   }, 180_000);
+
+  it('scores each ingested reading online against the production model and records an alarm onset', async () => {
+    const data = ai4iRows(ROWS + 200).slice(ROWS);
+    const send = async (from: number, to: number, torque?: number) => {
+      const readings = [];
+      for (let i = from; i < to; i++) {
+        for (const sensor of AI4I_SENSORS) {
+          const value = torque !== undefined && sensor.id === 'mill-torque' ? torque : sensor.pick(data[i]!);
+          readings.push({ sensor_id: sensor.id, timestamp: T0 + (ROWS + i) * MINUTE, value });
+        }
+      }
+      const res = await s.request('POST', '/api/v1/data/ingest', { body: { readings } });
+      expect(res.status, res.text).toBeLessThan(300);
+    };
+    const online = s.station.services.ml.online!;
+    // The first reading loads the model in the background; rows stay one per minute, without gaps.
+    let next = 0;
+    while (next < 100 && !online.latest('mill-1')) {
+      await send(next, next + 1);
+      next++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await send(next, 100);
+    const normal = online.latest('mill-1');
+    expect(normal).toMatchObject({ assetId: 'mill-1', model: { name: 'anomaly.mill-1', version: 1 } });
+    expect(normal!.score).toBeGreaterThanOrEqual(0);
+
+    await send(100, 160, 400); // a torque far outside anything seen in training
+    const latest = online.latest('mill-1')!;
+    expect(latest.anomaly).toBe(true);
+    expect(latest.contributions![0]!.sensor).toBe('mill-torque');
+    const events = s.station.services.events.list({ type: 'ml.anomaly', subject: 'mill-1', limit: 10 });
+    expect(events).toHaveLength(1);
+    expect((events[0]!.payload as { contributions: { sensor: string }[] }).contributions[0]!.sensor).toBe('mill-torque');
+  }, 60_000);
 
   it('cancels a running job', async () => {
     const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'anomaly', asset_id: 'mill-1', window: 16, epochs: 400, seed: 1, name: 'anomaly.cancelled' } });

@@ -37,7 +37,7 @@ export const dataHandlers: HandlerMap<'data.ingest' | 'data.import' | 'data.impo
       });
       services.metrics.ingestRequests.inc({ outcome: 'ok' });
       // Live readings are scored against their asset's anomaly model once durable.
-      if (result.stored > 0) services.ml.online?.observe(valid.map((v) => v.reading).sort((a, b) => a.timestamp - b.timestamp));
+      if (result.stored > 0) services.ml.online?.observe(valid.map((v) => v.reading));
       services.metrics.countIngest({
         stored: result.stored,
         duplicates: result.duplicates,

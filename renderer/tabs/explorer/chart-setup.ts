@@ -15,8 +15,8 @@ import {
   type ChartOptions,
 } from 'chart.js';
 import type { Series } from '../../stores/explorer-store';
-import { formatAxisTick, formatDateTime, formatNumber } from '../../format/time';
-import { timeTicks } from '../../format/time-ticks';
+import { formatDateTime, formatNumber } from '../../format/time';
+import { timeAxis } from '../../format/time-axis';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend, Decimation);
 Chart.defaults.font.size = 14;
@@ -52,7 +52,6 @@ export function seriesData(series: Series, labels: ChartLabels): ChartData<'line
 export function seriesOptions(series: Series, labels: ChartLabels, locale: string): ChartOptions<'line'> {
   const first = series.points[0]?.t ?? 0;
   const last = series.points[series.points.length - 1]?.t ?? first;
-  const span = last - first;
   return {
     // Decimation needs pre-parsed {x,y} data and a linear x axis.
     parsing: false,
@@ -62,18 +61,7 @@ export function seriesOptions(series: Series, labels: ChartLabels, locale: strin
     maintainAspectRatio: false,
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
     scales: {
-      x: {
-        type: 'linear',
-        // A single bucket has no span: show the hour around it rather than a 2 ms axis.
-        ...(span === 0 ? { min: first - 30 * 60_000, max: first + 30 * 60_000 } : {}),
-        title: { display: true, text: labels.axis },
-        ticks: { maxRotation: 0, autoSkip: false, callback: (v) => formatAxisTick(Number(v), span, locale) },
-        afterBuildTicks: (scale) => {
-          // About one label per 130 px keeps them apart even with dates in them.
-          scale.ticks = timeTicks(scale.min, scale.max, Math.max(2, Math.floor(scale.width / 130))).map((value) => ({ value }));
-        },
-        grid: { color: '#d4d9e0' },
-      },
+      x: timeAxis(first, last, labels.axis, locale),
       y: {
         title: { display: labels.unit !== '', text: labels.unit },
         ticks: { callback: (v) => formatNumber(Number(v), locale) },

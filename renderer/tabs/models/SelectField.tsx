@@ -1,41 +1,6 @@
-import type { ReactNode, SelectHTMLAttributes } from 'react';
 import type { SensorWire } from '../../../preload/contract/sensors';
 
-interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
-  id: string;
-  label: string;
-  hint?: ReactNode;
-  /** Messages for this field (local checks or the station's); shown under the select. */
-  errors?: readonly string[] | undefined;
-  children: ReactNode;
-}
-
-/** A labelled select with hint and errors, styled and wired like Field. */
-export function SelectField({ id, label, hint, errors, className, children, ...select }: SelectFieldProps) {
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = errors && errors.length > 0 ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`field models-select${errorId ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} aria-invalid={errorId ? true : undefined} aria-describedby={describedBy} {...select}>
-        {children}
-      </select>
-      {errorId && (
-        <ul className="field__errors" id={errorId} data-field-error={id}>
-          {errors!.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
-      {hint && (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-    </div>
-  );
-}
+export { SelectField } from '../../components/Field';
 
 /** Sensors grouped by asset, so a long list reads like the plant. */
 export function SensorOptions({ sensors, noAsset }: { sensors: readonly SensorWire[]; noAsset: string }) {

@@ -13,8 +13,8 @@ import {
   type ChartOptions,
 } from 'chart.js';
 import type { DetectResult, ForecastResult } from '../../stores/prediction-store';
-import { formatAxisTick, formatDateTime } from '../../format/time';
-import { timeTicks } from '../../format/time-ticks';
+import { formatDateTime } from '../../format/time';
+import { timeAxis } from '../../format/time-axis';
 import { formatSig } from '../models/model-format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
@@ -42,22 +42,6 @@ export interface ForecastLabels {
   unit: string;
 }
 
-type ScaleOptions = NonNullable<ChartOptions<'line'>['scales']>[string];
-
-function timeScale(min: number, max: number, axis: string, locale: string): ScaleOptions {
-  const span = max - min;
-  return {
-    type: 'linear',
-    ...(span === 0 ? { min: min - 30 * 60_000, max: max + 30 * 60_000 } : { min, max }),
-    title: { display: true, text: axis },
-    ticks: { maxRotation: 0, autoSkip: false, callback: (v) => formatAxisTick(Number(v), span, locale) },
-    afterBuildTicks: (scale) => {
-      scale.ticks = timeTicks(scale.min, scale.max, Math.max(2, Math.floor(scale.width / 130))).map((value) => ({ value }));
-    },
-    grid: { color: '#d4d9e0' },
-  };
-}
-
 function baseOptions(min: number, max: number, axis: string, unit: string, locale: string): ChartOptions<'line'> {
   return {
     parsing: false,
@@ -67,7 +51,7 @@ function baseOptions(min: number, max: number, axis: string, unit: string, local
     maintainAspectRatio: false,
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
     scales: {
-      x: timeScale(min, max, axis, locale),
+      x: timeAxis(min, max, axis, locale, true),
       y: { title: { display: unit !== '', text: unit }, ticks: { callback: (v) => formatSig(Number(v), locale) }, grid: { color: '#d4d9e0' } },
     },
     plugins: {

@@ -40,18 +40,15 @@ export async function detectAnomalies(ctx: MlContext, input: DetectInput): Promi
     const { record } = resolved;
     const loaded = await ctx.registry.loadModel(record.name, record.version);
     const meta = loaded.meta as AnomalyModelMeta;
+    threshold = meta.threshold;
+    window = meta.window;
+    if (rows < window) throw tooFewRows(`asset ${input.asset_id} has too little history in the range for the model's window`, rows, window, 'from');
     if (rows > WORKER_ROWS) {
-      const task = runTask('score-anomaly', { artifact: loaded.artifact!, meta, matrix }, { seed: record.seed });
-      scores = (await task.result).value;
-      const d = await cachedDetector(ctx, record.id, loaded.artifact!, meta);
-      threshold = d.threshold;
-      window = d.window;
+      scores = (await runTask('score-anomaly', { artifact: loaded.artifact!, meta, matrix }, { seed: record.seed }).result).value;
     } else {
-      const d = await cachedDetector(ctx, record.id, loaded.artifact!, meta);
-      if (rows < d.window) throw tooFewRows(`asset ${input.asset_id} has too little history in the range for the model's window`, rows, d.window, 'from');
+      await ensureBackend();
+      const d = await ctx.cache.get<AnomalyDetector>(record.id, () => loadAnomalyDetector(loaded.artifact!, meta));
       scores = await d.scoreSeries(matrix);
-      threshold = d.threshold;
-      window = d.window;
     }
     info = { name: record.name, version: record.version, method: 'autoencoder', fallback: false, fallback_reason: null };
   } else {
@@ -83,11 +80,6 @@ export async function detectAnomalies(ctx: MlContext, input: DetectInput): Promi
     scores: thin(scores, m.timestamps, input.scores),
     model_info: info,
   };
-}
-
-async function cachedDetector(ctx: MlContext, id: string, artifact: NonNullable<Awaited<ReturnType<MlContext['registry']['loadModel']>>['artifact']>, meta: AnomalyModelMeta): Promise<AnomalyDetector> {
-  await ensureBackend();
-  return ctx.cache.get(id, () => loadAnomalyDetector(artifact, meta));
 }
 
 /** At most `limit` points for a chart: the maximum score of each bucket, so peaks survive thinning. */

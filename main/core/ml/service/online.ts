@@ -30,15 +30,23 @@ const RESOLVE_EVERY_MS = 10_000;
 
 export class OnlineScoring {
   private readonly assets = new Map<string, AssetState>();
+  private modelsCheckedAt = -Infinity;
+  private hasModels = false;
 
   constructor(private readonly ctx: MlContext) {}
 
   /** Scores readings just committed; returns the scores produced (one per clock-sensor reading). */
   observe(readings: readonly ObservedReading[]): AssetScore[] {
-    if (this.ctx.disabled) return [];
+    // Ingest is a hot path: without any anomaly model there is nothing to do.
+    if (this.ctx.disabled || !this.anyModel()) return [];
     const out: AssetScore[] = [];
-    for (const r of readings) {
-      const assetId = this.ctx.sensors.get(r.sensor_id)?.asset_id;
+    const assetOf = new Map<string, string | null>(); // one sensor lookup per batch, not per reading
+    for (const r of [...readings].sort((a, b) => a.timestamp - b.timestamp)) {
+      let assetId = assetOf.get(r.sensor_id);
+      if (assetId === undefined) {
+        assetId = this.ctx.sensors.get(r.sensor_id)?.asset_id ?? null;
+        assetOf.set(r.sensor_id, assetId);
+      }
       if (!assetId) continue;
       const state = this.stateOf(assetId);
       if (!state.scorer || !state.detector || !state.model) continue;
@@ -54,6 +62,15 @@ export class OnlineScoring {
       if (score.onset) this.recordOnset(result);
     }
     return out;
+  }
+
+  private anyModel(): boolean {
+    const now = this.ctx.now();
+    if (now - this.modelsCheckedAt >= RESOLVE_EVERY_MS) {
+      this.modelsCheckedAt = now;
+      this.hasModels = this.ctx.registry.list({ kind: 'anomaly' }).length > 0;
+    }
+    return this.hasModels;
   }
 
   /** The latest online score of an asset, if its model has scored anything. */
