@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/core/**/*.ts', 'main/cli.ts', 'preload/contract/**/*.ts'],
+    files: ['main/core/**/*.ts', 'main/cli.ts', 'contract/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { ...noElectron, patterns: [...noElectron.patterns, ...noReact.patterns] }] },
   },
   {

@@ -5,7 +5,7 @@ import { createStation } from './core/app';
 import { createLogger } from './core/log';
 import { DatabaseVersionError } from './core/db/migrate';
 import { createServices } from './core/services';
-import { SCOPES, type Scope } from '../preload/contract';
+import { SCOPES, type Scope } from '../contract';
 import { VERSION } from './core/version';
 import { processIo } from './commands/command-io';
 

@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_CHANNELS, type IpcError, type IpcResult } from '../main/electron/ipc-channels';
 import type { SmcBridge } from './bridge-types';
-import { isOperationName } from './contract';
+import { isOperationName } from '../contract';
 
 // The whole surface the page gets: `window.smc`, three functions over three
 // fixed channels, for contract operation names only. ipcRenderer itself is

@@ -5,7 +5,7 @@ const { existsSync, statSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const SOURCES = ['main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json'];
+const SOURCES = ['main', 'contract', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json'];
 const OUTPUTS = [join('out', 'main', 'cli.js'), join('out', 'main', 'index.js'), join('out', 'preload', 'index.js'), join('out', 'renderer', 'index.html')];
 
 function newestMtime(path) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { isIP } from 'node:net';
-import type { OperationName } from '../../preload/contract';
+import type { OperationName } from '../../contract';
 import type { StationConfig } from './config';
 import type { Logger } from './log';
 import { createLogger } from './log';

@@ -22,7 +22,7 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export type { IssueDetail } from '../../preload/contract/common';
+export type { IssueDetail } from '../../contract/common';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { getOperation, hasAccess, type OperationName } from '../../preload/contract';
+import { getOperation, hasAccess, type OperationName } from '../../contract';
 import { AppError, type IssueDetail } from './errors';
 import type { HandlerContext, Handlers } from './handlers/context';
 

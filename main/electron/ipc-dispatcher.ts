@@ -4,7 +4,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { getOperation, isOperationName, type Operation, type OperationName, type StreamResult } from '../../preload/contract';
+import { getOperation, isOperationName, type Operation, type OperationName, type StreamResult } from '../../contract';
 import type { Station } from '../core/app';
 import { AppError, isAppError } from '../core/errors';
 import { LOCAL_PRINCIPAL, type HandlerContext, type Principal } from '../core/handlers/context';

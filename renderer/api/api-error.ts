@@ -1,4 +1,4 @@
-import type { IssueDetail } from '../../preload/contract/common';
+import type { IssueDetail } from '../../contract/common';
 
 // Every failure a call can end in — HTTP status, IPC rejection or no network
 // at all — becomes one typed error, so screens handle a single shape.

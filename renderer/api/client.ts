@@ -1,6 +1,6 @@
 // The typed client: one `invoke` for every contract operation, over IPC when
 // the desktop bridge is present and over HTTP otherwise.
-import type { InputOf, OperationName, OutputOf } from '../../preload/contract';
+import type { InputOf, OperationName, OutputOf } from '../../contract';
 import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR } from './api-error';
 import { authHeaders, loadKey } from './credentials';
 import { buildHttpRequest } from './http-mapping';

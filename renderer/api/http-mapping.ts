@@ -1,7 +1,7 @@
 // How an operation call becomes an HTTP request, read off the contract
 // registry (path, method, query fields) — the same registry the server mounts,
 // so the two cannot drift. Kept free of DOM APIs so unit tests run it in Node.
-import { getOperation, type OperationName } from '../../preload/contract';
+import { getOperation, type OperationName } from '../../contract';
 import { ApiError } from './api-error';
 
 export interface HttpRequestSpec {

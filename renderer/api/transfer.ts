@@ -1,7 +1,7 @@
 // The two streamed operations: CSV export (a download) and bulk import (an
 // upload with progress). Over IPC the desktop shell opens its own file
 // dialogs; in a browser the file goes through fetch / XMLHttpRequest.
-import type { InputOf, OutputOf } from '../../preload/contract';
+import type { InputOf, OutputOf } from '../../contract';
 import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR } from './api-error';
 import { authHeaders, loadKey } from './credentials';
 import { fetchOrThrow, raise } from './client';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hasAccess } from '../../preload/contract/operation';
+import { hasAccess } from '../../contract/operation';
 import { useSession } from '../stores/session-store';
 import { TABS } from '../tabs/registry';
 import { EmptyState } from './EmptyState';

@@ -2,8 +2,8 @@
 // reading filters, the current page of readings (keyset cursors kept as a
 // stack so Previous works) and the chart series of the focused sensor.
 import { create } from 'zustand';
-import type { InputOf, OutputOf } from '../../preload/contract';
-import type { SensorWire } from '../../preload/contract/sensors';
+import type { InputOf, OutputOf } from '../../contract';
+import type { SensorWire } from '../../contract/sensors';
 import { invoke } from '../api/client';
 import { localInputToIso } from '../format/time';
 

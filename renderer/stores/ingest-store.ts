@@ -1,7 +1,7 @@
 // Ingest tab state: the manual reading form with its outcome and per-field
 // errors, and the file import with its progress and summary.
 import { create } from 'zustand';
-import type { OutputOf } from '../../preload/contract';
+import type { OutputOf } from '../../contract';
 import { ApiError, isRecord, type Issue } from '../api/api-error';
 import { hasBridge, invoke } from '../api/client';
 import { importViaBridge, uploadImport, type ImportInput, type ImportOutput } from '../api/transfer';

@@ -2,8 +2,8 @@
 // versions of the selected model, stage changes (promote / roll back) with
 // their inline confirmation, and the recommendations.
 import { create } from 'zustand';
-import type { OutputOf } from '../../preload/contract';
-import type { ModelStage, ModelVersionWire } from '../../preload/contract/ml';
+import type { OutputOf } from '../../contract';
+import type { ModelStage, ModelVersionWire } from '../../contract/ml';
 import { invoke } from '../api/client';
 import { useSession } from './session-store';
 

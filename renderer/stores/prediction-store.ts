@@ -3,8 +3,8 @@
 // and remaining useful life — each with its form, its running flag, its
 // result and its error.
 import { create } from 'zustand';
-import type { OutputOf } from '../../preload/contract';
-import type { SensorWire } from '../../preload/contract/sensors';
+import type { OutputOf } from '../../contract';
+import type { SensorWire } from '../../contract/sensors';
 import { ApiError } from '../api/api-error';
 import { invoke } from '../api/client';
 import { localInputToIso } from '../format/time';

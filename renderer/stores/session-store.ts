@@ -1,8 +1,8 @@
 // Who is signed in: the key (web) or the desktop bridge, its identity and
 // scopes, and why the operator is looking at the sign-in screen if they are.
 import { create } from 'zustand';
-import type { OutputOf } from '../../preload/contract';
-import { hasAccess, type Access } from '../../preload/contract/operation';
+import type { OutputOf } from '../../contract';
+import { hasAccess, type Access } from '../../contract/operation';
 import { ApiError, NETWORK_ERROR } from '../api/api-error';
 import { hasBridge, invoke, setUnauthorizedListener } from '../api/client';
 import { clearKey, loadKey, saveKey } from '../api/credentials';

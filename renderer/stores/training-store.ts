@@ -2,9 +2,9 @@
 // a job, which is polled (ml.jobs.get) until it succeeds, fails or is
 // cancelled; success refreshes the registry and marks the new version.
 import { create } from 'zustand';
-import type { InputOf } from '../../preload/contract';
-import type { JobWire, ModelKind } from '../../preload/contract/ml';
-import type { SensorWire } from '../../preload/contract/sensors';
+import type { InputOf } from '../../contract';
+import type { JobWire, ModelKind } from '../../contract/ml';
+import type { SensorWire } from '../../contract/sensors';
 import { ApiError } from '../api/api-error';
 import { invoke } from '../api/client';
 import { localInputToIso } from '../format/time';

@@ -1,7 +1,7 @@
 // The console's tabs. Adding one is one entry here: its scope decides who
 // sees it, its position decides its Alt+N shortcut.
 import type { ComponentType } from 'react';
-import type { Access } from '../../preload/contract/operation';
+import type { Access } from '../../contract/operation';
 import { ExplorerTab } from './explorer/ExplorerTab';
 import { IngestTab } from './ingest/IngestTab';
 import { ModelsTab } from './models/ModelsTab';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createStation, type Station } from '../../main/core/app';
 import { loadConfig, type StationConfig } from '../../main/core/config';
 import { createLogger } from '../../main/core/log';
-import type { Scope } from '../../preload/contract';
+import type { Scope } from '../../contract';
 
 export const ROOT = join(__dirname, '..', '..');
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghij';

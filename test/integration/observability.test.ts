@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '../../preload/contract';
+import { operations } from '../../contract';
 import { reading, startStation, type TestStation } from '../helpers/station';
 import { LATEST_SCHEMA_VERSION } from '../../main/core/db/migrate';
 

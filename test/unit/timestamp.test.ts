@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOffset, parseTimestamp, toIso } from '../../preload/contract/timestamp';
+import { parseOffset, parseTimestamp, toIso } from '../../contract/timestamp';
 
 const ok = (input: unknown, opts?: Parameters<typeof parseTimestamp>[1]) => {
   const r = parseTimestamp(input, opts);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Scope } from '../../../preload/contract';
+import type { Scope } from '../../../contract';
 import { newId, randomSecret } from '../ids';
 import type { Db } from './open';
 

@@ -1,4 +1,4 @@
-import { toIso } from '../../../preload/contract/timestamp';
+import { toIso } from '../../../contract/timestamp';
 import { AppError } from '../errors';
 import { sizeOf } from '../metrics';
 import type { HandlerMap } from './context';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log';
 import type { Services } from '../services';
-import type { OperationName, OutputOf, ParsedInputOf, Scope } from '../../../preload/contract';
+import type { OperationName, OutputOf, ParsedInputOf, Scope } from '../../../contract';
 
 export interface Principal {
   keyId: string;

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { toIso } from '../../../preload/contract/timestamp';
+import { toIso } from '../../../contract/timestamp';
 import { decodeCursor, encodeCursor } from '../readings/cursor';
 import { exportReadingsCsv } from '../readings/export-csv';
 import { toReadingQuery } from '../readings/reading-query';

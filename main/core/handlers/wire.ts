@@ -1,4 +1,4 @@
-import { toIso } from '../../../preload/contract/timestamp';
+import { toIso } from '../../../contract/timestamp';
 import type { ApiKeyRecord } from '../db/api-keys-repo';
 import type { ImportRow } from '../db/imports-repo';
 import type { SensorRow } from '../db/sensors-repo';

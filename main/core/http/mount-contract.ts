@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { operations, type Operation, type OperationName } from '../../../preload/contract';
+import { operations, type Operation, type OperationName } from '../../../contract';
 import { AppError } from '../errors';
 import type { HandlerContext, Handlers } from '../handlers/context';
 import { invokeOperation } from '../invoke';

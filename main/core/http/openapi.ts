@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Operation } from '../../../preload/contract';
-import { ErrorBody } from '../../../preload/contract/common';
+import type { Operation } from '../../../contract';
+import { ErrorBody } from '../../../contract/common';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 

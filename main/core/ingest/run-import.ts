@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
-import { toIso, parseOffset, parseTimestamp } from '../../../preload/contract/timestamp';
+import { toIso, parseOffset, parseTimestamp } from '../../../contract/timestamp';
 import { AppError, type IssueDetail } from '../errors';
 import type { ImportProgress } from '../db/imports-repo';
 import type { Logger } from '../log';

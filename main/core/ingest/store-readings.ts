@@ -1,7 +1,7 @@
 import { AppError, type IssueDetail } from '../errors';
 import type { ReadingsRepo } from '../db/readings-repo';
 import type { SensorsRepo, SensorStatsDelta } from '../db/sensors-repo';
-import { toIso } from '../../../preload/contract/timestamp';
+import { toIso } from '../../../contract/timestamp';
 import { issue, type ValidReading } from './validate-readings';
 
 export interface Conflict {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { MAX_FUTURE_SKEW_MS, ReadingInput } from '../../../preload/contract/data';
-import { toIso } from '../../../preload/contract/timestamp';
+import { MAX_FUTURE_SKEW_MS, ReadingInput } from '../../../contract/data';
+import { toIso } from '../../../contract/timestamp';
 import type { IssueDetail } from '../errors';
 
 export interface ValidReading {

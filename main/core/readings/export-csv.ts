@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { stringify } from 'csv-stringify/sync';
-import { toIso } from '../../../preload/contract/timestamp';
+import { toIso } from '../../../contract/timestamp';
 import type { ReadingQuery, ReadingsRepo } from '../db/readings-repo';
 
 const PAGE = 5000;

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MODEL_KINDS, type ModelKind } from '../../../preload/contract/ml';
+import { MODEL_KINDS, type ModelKind } from '../../../contract/ml';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../format/time';

@@ -1,4 +1,4 @@
-import type { SensorWire } from '../../../preload/contract/sensors';
+import type { SensorWire } from '../../../contract/sensors';
 
 export { SelectField } from '../../components/Field';
 

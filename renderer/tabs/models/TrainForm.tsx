@@ -1,6 +1,6 @@
 import { useId, useMemo, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MODEL_KINDS } from '../../../preload/contract/ml';
+import { MODEL_KINDS } from '../../../contract/ml';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { localTimeZone } from '../../format/time';

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MODEL_STAGES, type ModelStage, type ModelVersionWire } from '../../../preload/contract/ml';
+import { MODEL_STAGES, type ModelStage, type ModelVersionWire } from '../../../contract/ml';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../format/time';

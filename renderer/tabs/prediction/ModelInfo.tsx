@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ModelInfo as Info } from '../../../preload/contract/ml';
+import type { ModelInfo as Info } from '../../../contract/ml';
 
 /** What produced a result, with the fallback said out loud: an operator must know when no trained model answered. */
 export function ModelInfo({ info, testId }: { info: Info; testId?: string }) {

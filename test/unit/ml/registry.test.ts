@@ -8,7 +8,7 @@ import { AppError } from '../../../main/core/errors';
 import { ModelRegistry, toSummaryWire, toVersionWire, type NewModelVersion } from '../../../main/core/ml/registry';
 import { captureModel, restoreModel, type ModelArtifact } from '../../../main/core/ml/runtime/artifact';
 import { ensureBackend, tf } from '../../../main/core/ml/runtime/backend';
-import { ModelSummaryWire, ModelVersionWire } from '../../../preload/contract/ml';
+import { ModelSummaryWire, ModelVersionWire } from '../../../contract/ml';
 
 // The registry on a real SQLite file, migrated as the station migrates it,
 // with real (tiny) TF.js models going in and out through its tf.io handler.

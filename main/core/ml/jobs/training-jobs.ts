@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '../../errors';
 import { newId } from '../../ids';
 import type { Logger } from '../../log';
-import type { JobWire, ModelKind } from '../../../../preload/contract/ml';
+import type { JobWire, ModelKind } from '../../../../contract/ml';
 import { TrainingCancelled, type TrainProgress } from '../runtime/train-context';
 import { runTask, type RunningTask } from './job-runner';
 import type { TaskInput, TaskResult, WorkerTaskName } from './worker-tasks';

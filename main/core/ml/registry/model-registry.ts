@@ -1,7 +1,7 @@
 import type { Db } from '../../db/open';
 import { AppError } from '../../errors';
 import { newId } from '../../ids';
-import { MODEL_KINDS, MODEL_STAGES, ModelName } from '../../../../preload/contract/ml';
+import { MODEL_KINDS, MODEL_STAGES, ModelName } from '../../../../contract/ml';
 import type { tf } from '../runtime/backend';
 import type { ModelArtifact } from '../runtime/artifact';
 import { registryIoHandler } from './artifact-io';

@@ -1,4 +1,4 @@
-import type { ModelKind, ModelStage } from '../../../../preload/contract/ml';
+import type { ModelKind, ModelStage } from '../../../../contract/ml';
 import type { ModelArtifact } from '../runtime/artifact';
 
 export type { ModelKind, ModelStage };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ModelSummaryWire, ModelVersionWire } from '../../../../preload/contract/ml';
+import type { ModelSummaryWire, ModelVersionWire } from '../../../../contract/ml';
 import type { ModelSummary, ModelVersionRecord } from './types';
 
 const iso = (ms: number): string => new Date(ms).toISOString();

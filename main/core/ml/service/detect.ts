@@ -1,5 +1,5 @@
-import type { OutputOf, ParsedInputOf } from '../../../../preload/contract';
-import type { ModelInfo } from '../../../../preload/contract/ml';
+import type { OutputOf, ParsedInputOf } from '../../../../contract';
+import type { ModelInfo } from '../../../../contract/ml';
 import { ensureBackend } from '../runtime/backend';
 import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type SeriesScores } from '../anomaly';
 import { alignSeries, readSensorSeries } from '../data/station-series';

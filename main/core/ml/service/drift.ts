@@ -1,4 +1,4 @@
-import type { OutputOf, ParsedInputOf } from '../../../../preload/contract';
+import type { OutputOf, ParsedInputOf } from '../../../../contract';
 import { checkDrift } from '../drift';
 import { readSensorSeries } from '../data/station-series';
 import { requireSensor, type MlContext } from './ml-context';

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors';
-import type { OutputOf, ParsedInputOf } from '../../../../preload/contract';
-import type { ModelInfo } from '../../../../preload/contract/ml';
+import type { OutputOf, ParsedInputOf } from '../../../../contract';
+import type { ModelInfo } from '../../../../contract/ml';
 import { ensureBackend } from '../runtime/backend';
 import { fitStatisticalForecaster, loadForecaster, timeToThreshold, type Forecaster, type ForecastModelMeta } from '../forecast';
 import { readSensorSeries, regularSeries } from '../data/station-series';

@@ -3,7 +3,7 @@ import type { SensorsRepo, SensorRow } from '../../db/sensors-repo';
 import type { EventsRepo } from '../../db/events-repo';
 import type { Logger } from '../../log';
 import { AppError } from '../../errors';
-import type { ModelKind } from '../../../../preload/contract/ml';
+import type { ModelKind } from '../../../../contract/ml';
 import type { ModelRegistry, ModelVersionRecord } from '../registry';
 import type { TrainingJobs } from '../jobs/training-jobs';
 import type { ModelCache } from './model-cache';

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors';
-import type { OutputOf, ParsedInputOf } from '../../../../preload/contract';
+import type { OutputOf, ParsedInputOf } from '../../../../contract';
 import { ensureBackend } from '../runtime/backend';
 import { loadRulPredictor, type RulModelMeta, type RulPredictor } from '../rul';
 import { alignSeries, readSensorSeries } from '../data/station-series';

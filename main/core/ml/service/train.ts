@@ -1,5 +1,5 @@
 import { AppError } from '../../errors';
-import type { ParsedInputOf } from '../../../../preload/contract';
+import type { ParsedInputOf } from '../../../../contract';
 import { alignSeries, readSensorSeries, regularSeries } from '../data/station-series';
 import { MlInputError, tooFewRows } from '../ml-errors';
 import { csvHeader } from '../data/numeric-csv';
