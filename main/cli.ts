@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, settingFlags, settingsHelp } from './core/config';
-import { createStation } from './core/app';
-import { createLogger } from './core/log';
-import { DatabaseVersionError } from './core/db/migrate';
-import { createServices } from './core/services';
-import { SCOPES, type Scope } from '../contract';
-import { VERSION } from './core/version';
+import { ConfigError, loadConfig, settingFlags, settingsHelp, type StationConfig } from './core/config';
+import { createStation, StationLockedError, type Station } from './core/app';
+import { createLogger } from './core/platform/log';
+import { DatabaseVersionError } from './core/platform/migrate';
+import { isAppError } from './core/platform/errors';
+import { CLI_PRINCIPAL } from './core/platform/operations';
+import { SCOPES, type OutputOf } from '../contract';
+import { VERSION } from './core/platform/version';
 import { processIo } from './commands/command-io';
 
 // `smc` — the plain-Node entry point: the headless station and the
@@ -28,7 +29,8 @@ commands:
   serve                         run the station: HTTP API and web console
   keys create --name N --scopes S[,S]   create an API key (scopes: ${SCOPES.join(', ')})
   keys list                     list API keys
-  keys revoke <id>              revoke an API key
+  keys revoke <id>              revoke an API key (and the browser sessions opened with it)
+  sign-in-link                  print a new one-time sign-in link for the web console (valid 1 hour)
   score --input F.csv --time-col C --value-cols A[,B..] (--train-rows N | --train-file F) --out OUT.csv
                                 anomaly scores of a CSV file (see smc score --help)
   rul train --input F.csv --asset-col U --time-col T [--cap 125] --model-out M
@@ -76,7 +78,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const log = createLogger({ level: cfg.logLevel });
   let station;
   try {
-    station = await createStation(cfg, { log, rendererDir: join(__dirname, '..', 'renderer') });
+    station = await createStation(cfg, { log, rendererDir: join(__dirname, '..', 'renderer'), mlWorkerScript: join(__dirname, 'ml-worker.js') });
   } catch (err) {
     if (err instanceof DatabaseVersionError) return fail(err.message, 1);
     throw err;
@@ -86,16 +88,14 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     url = await station.start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (err instanceof StationLockedError) return fail(err.message, 1);
     if (e.code === 'EADDRINUSE') return fail(`port ${cfg.port} on ${cfg.host} is already in use; choose another with --port`, 1);
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return fail(`cannot bind to host ${cfg.host}: ${e.message}`, 1);
     throw err;
   }
   out(`listening on ${url}`);
-  const printLink = (token: string) => out(`sign in to the web console: ${url}/?token=${token}`);
-  if (cfg.signInLink) {
-    printLink(station.services.signInTokens.token);
-    station.services.signInTokens.onRotate = printLink;
-  }
+  const printLink = (token: string) => out(`sign in to the web console: ${url}/?token=${token}   (works once, for 1 hour; smc sign-in-link prints another)`);
+  if (cfg.signInLink) printLink(await station.signInToken(printLink));
   out(`API documentation: ${url}/docs   data directory: ${cfg.dataDir}`);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -109,11 +109,32 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function keys(positionals: string[], values: Record<string, string | boolean | undefined>): void {
-  const cfg = config(values);
-  const services = createServices(cfg, createLogger({ level: 'warn' }));
-  const now = services.now();
+/** Opens the data directory's station without serving or running its background work, and calls operations on it. */
+async function withStation<T>(cfg: StationConfig, run: (station: Station) => Promise<T>): Promise<T> {
+  let station: Station;
   try {
+    station = await createStation(cfg, { log: createLogger({ level: 'warn' }), mlWorkerScript: null });
+  } catch (err) {
+    if (err instanceof DatabaseVersionError) return fail(err.message, 1);
+    throw err;
+  }
+  try {
+    return await run(station);
+  } catch (err) {
+    if (isAppError(err)) {
+      const first = Array.isArray(err.details) ? (err.details[0] as { message?: string } | undefined)?.message : undefined;
+      return fail(first ? `${err.message} (${first})` : err.message, err.code === 'not_found' ? 1 : 2);
+    }
+    throw err;
+  } finally {
+    await station.stop();
+  }
+}
+
+async function keys(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<void> {
+  const cfg = config(values);
+  await withStation(cfg, async (station) => {
+    const now = Date.now();
     switch (positionals[1]) {
       case 'create': {
         const name = typeof values.name === 'string' ? values.name.trim() : '';
@@ -121,32 +142,39 @@ function keys(positionals: string[], values: Record<string, string | boolean | u
         const scopes = String(values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
         const bad = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
         if (scopes.length === 0 || bad) fail(`keys create needs --scopes from ${SCOPES.join(', ')}${bad ? ` (got '${bad}')` : ''}`);
-        const { record, key } = services.keys.create({ name, scopes: scopes as Scope[] }, now);
-        services.audit.append({ actorKeyId: null, action: 'keys.create', target: record.id, details: { name, scopes, via: 'cli' } }, now);
-        out(`id:     ${record.id}\nscopes: ${record.scopes.join(', ')}\nkey:    ${key}\n(the key is shown only now; it is stored as a hash)`);
+        const k = (await station.invoke('keys.create', { name, scopes }, CLI_PRINCIPAL)) as OutputOf<'keys.create'>;
+        out(`id:     ${k.id}\nscopes: ${k.scopes.join(', ')}\nkey:    ${k.key}\n(the key is shown only now; it is stored as a hash)`);
         return;
       }
-      case 'list':
-        for (const k of services.keys.list()) {
-          const state = k.revoked_at ? 'revoked' : k.expires_at && k.expires_at <= now ? 'expired' : 'active';
+      case 'list': {
+        const { keys: list } = (await station.invoke('keys.list', {}, CLI_PRINCIPAL)) as OutputOf<'keys.list'>;
+        for (const k of list) {
+          const state = k.revoked_at ? 'revoked' : k.expires_at && Date.parse(k.expires_at) <= now ? 'expired' : 'active';
           out(`${k.id}  ${k.prefix}…  ${state.padEnd(7)}  ${k.scopes.join(',').padEnd(24)}  ${k.name}`);
         }
         return;
+      }
       case 'revoke': {
         const id = positionals[2];
         if (!id) fail('keys revoke needs the key id');
-        const record = services.keys.revoke(id!, now);
-        if (!record) fail(`no API key with id '${id}'`, 1);
-        services.audit.append({ actorKeyId: null, action: 'keys.revoke', target: id!, details: { via: 'cli' } }, now);
+        await station.invoke('keys.revoke', { id }, CLI_PRINCIPAL);
         out(`revoked ${id}`);
         return;
       }
       default:
         fail(`unknown keys command '${positionals[1] ?? ''}' (create, list, revoke)`);
     }
-  } finally {
-    services.db.close();
-  }
+  });
+}
+
+async function signInLink(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const cfg = config(values);
+  await withStation(cfg, async (station) => {
+    const link = (await station.invoke('auth.signInLink.create', {}, CLI_PRINCIPAL)) as OutputOf<'auth.signInLink.create'>;
+    const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+    out(`sign in to the web console: ${cfg.tls ? 'https' : 'http'}://${host}:${cfg.port}${link.path}`);
+    out(`(works once, until ${link.expires_at})`);
+  });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -165,6 +193,9 @@ async function main(argv: string[]): Promise<void> {
       return serve(values);
     case 'keys':
       return keys(positionals, values);
+    case 'sign-in-link':
+      if (positionals.length > 1) fail(`sign-in-link takes no arguments, got '${positionals[1]}'`);
+      return signInLink(values);
     default:
       fail(`unknown command '${positionals[0]}' (see smc --help)`);
   }

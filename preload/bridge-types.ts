@@ -9,6 +9,12 @@ export interface SmcBridge {
   saveExport(operation: string, input: unknown): Promise<string | null>;
   /** Imports a file the user picks through a streamed operation; resolves to the operation's result or null if cancelled. */
   importFile(operation: string, input: unknown): Promise<unknown>;
+  /**
+   * Follows the station's events (contract event types only), from after
+   * `after` (a seq; null: from now), in seq order: the same events as
+   * GET /api/v1/events/stream. Resolves to a function that ends it.
+   */
+  subscribe(types: readonly string[], after: number | null, listener: (events: unknown[]) => void): Promise<() => void>;
   platform: string;
 }
 

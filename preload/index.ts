@@ -1,10 +1,10 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_CHANNELS, type IpcError, type IpcResult } from '../main/electron/ipc-channels';
 import type { SmcBridge } from './bridge-types';
-import { isOperationName } from '../contract';
+import { isEventType, isOperationName } from '../contract';
 
-// The whole surface the page gets: `window.smc`, three functions over three
-// fixed channels, for contract operation names only. ipcRenderer itself is
+// The whole surface the page gets: `window.smc`, a few functions over fixed
+// channels, for contract operation names and event types only. ipcRenderer itself is
 // never exposed and no channel name comes from the page.
 
 type Channel = (typeof IPC_CHANNELS)[keyof typeof IPC_CHANNELS];
@@ -30,10 +30,36 @@ async function call(channel: Channel, operation: string, input: unknown): Promis
   return result.value;
 }
 
+interface EventPush {
+  subscription: string;
+  events: unknown[];
+}
+
+// One listener on the push channel for every subscription of this page.
+const listeners = new Map<string, (events: unknown[]) => void>();
+ipcRenderer.on(IPC_CHANNELS.event, (_event, msg: EventPush) => {
+  if (msg && typeof msg.subscription === 'string' && Array.isArray(msg.events)) listeners.get(msg.subscription)?.(msg.events);
+});
+
+async function subscribe(types: readonly string[], after: number | null, listener: (events: unknown[]) => void): Promise<() => void> {
+  if (!Array.isArray(types) || !types.every(isEventType)) throw failure('validation_failed', 'unknown event type', 422, [{ path: 'types', message: 'unknown event type' }]);
+  if (typeof listener !== 'function') throw failure('validation_failed', 'a listener function is required', 422);
+  const result: unknown = await ipcRenderer.invoke(IPC_CHANNELS.subscribe, [...types], after);
+  if (!isResult(result)) throw failure('internal', 'the desktop shell sent a malformed reply', 500);
+  if (!result.ok) throw result.error;
+  const { subscription } = result.value as { subscription: string };
+  listeners.set(subscription, listener);
+  return () => {
+    listeners.delete(subscription);
+    void ipcRenderer.invoke(IPC_CHANNELS.unsubscribe, subscription);
+  };
+}
+
 const bridge: SmcBridge = {
   invoke: (operation, input) => call(IPC_CHANNELS.invoke, operation, input),
   saveExport: (operation, input) => call(IPC_CHANNELS.saveExport, operation, input) as Promise<string | null>,
   importFile: (operation, input) => call(IPC_CHANNELS.importFile, operation, input),
+  subscribe,
   platform: process.platform,
 };
 

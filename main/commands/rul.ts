@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../core/errors';
+import { AppError } from '../core/platform/errors';
 import { modelLoadingDisabled } from '../core/ml/runtime/backend';
 import type { TrainContext } from '../core/ml/runtime/train-context';
 import {

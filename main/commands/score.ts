@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../core/errors';
+import { AppError } from '../core/platform/errors';
 import { fitAndScore } from '../core/ml/anomaly/fit-and-score';
 import { DEFAULT_WINDOW, minTrainRows } from '../core/ml/anomaly/autoencoder-train';
 import type { SeriesMatrix } from '../core/ml/anomaly/types';

@@ -1,15 +1,38 @@
-import type { FastifyInstance } from 'fastify';
-import { isIP } from 'node:net';
-import type { OperationName } from '../../contract';
-import type { StationConfig } from './config';
-import type { Logger } from './log';
-import { createLogger } from './log';
-import { createServices, type Services } from './services';
-import { handlers } from './handlers';
-import type { HandlerContext, Principal } from './handlers/context';
-import { invokeOperation } from './invoke';
-import { buildServer } from './http/server';
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { OperationName } from '../../contract';
+import { backboneMigrations, createBackbone, type Backbone } from './backbone';
+import type { StationConfig } from './config';
+import { auditMigrations, createAuditDomain } from './domains/audit';
+import { authMigrations, createAuthDomain } from './domains/auth';
+import type { DomainModule } from './domains/domain';
+import { createEventsDomain } from './domains/events';
+import { createImportsDomain } from './domains/imports';
+import { createModelsDomain, modelsMigrations } from './domains/models';
+import { createReadingsDomain, readingsMigrations } from './domains/readings';
+import { createSensorsDomain, sensorsMigrations } from './domains/sensors';
+import { createSystemDomain } from './domains/system';
+import { IdempotencyStore } from './http/idempotency-store';
+import { idempotencyBounds } from './http/migrations/0009-idempotency-bounds';
+import type { LimitOptions } from './http/limits';
+import { buildServer } from './http/server';
+import { invokeOperation } from './invoke';
+import { systemClock, type Clock } from './platform/clock';
+import { dbFileIn, openDatabase, type Db } from './platform/db';
+import { createLogger, type Logger } from './platform/log';
+import { sequence } from './platform/migrate';
+import { initial } from './platform/migrations/0001-initial';
+import { StationMetrics } from './platform/metrics';
+import { lockDataDir } from './platform/station-lock';
+import type { HandlerContext, Handlers, Principal } from './platform/operations';
+import { VERSION } from './platform/version';
+
+// The composition root: a station is the platform (database, clock, logs,
+// metrics), the event backbone, the domains, and the HTTP server over them
+// — each set up by one small step below, nothing else.
+
+export { StationLockedError } from './platform/station-lock';
 
 export interface StationOptions {
   log?: Logger;
@@ -17,44 +40,125 @@ export interface StationOptions {
   rendererDir?: string;
   /** Check handler outputs against the contract (tests, development). */
   validateOutput?: boolean;
-  now?: () => number;
+  now?: Clock;
+  /** The model worker script; found next to the build when absent (null: none, training is off). */
+  mlWorkerScript?: string | null;
+  /** Seconds between heartbeat comments on an idle event stream (default 15). */
+  sseHeartbeatMs?: number;
+  /** First retry delay of a failing consumer (doubles per attempt, with jitter). */
+  retryBaseMs?: number;
+  limits?: Partial<LimitOptions>;
+  maxConnections?: number;
 }
 
 export interface Station {
-  services: Services;
+  config: StationConfig;
+  log: Logger;
+  db: Db;
+  dbFile: string;
+  backbone: Backbone;
   http: FastifyInstance;
   /** Base URL once started. */
   url: string | undefined;
+  /** Domains' inner parts that the shells and tests reach (never the handlers). */
+  parts: ReturnType<typeof setupDomains>['parts'];
   start(): Promise<string>;
+  /** Starts background work without listening (CLI, desktop without an HTTP port). */
+  open(): Promise<void>;
   stop(): Promise<void>;
   /** Calls an operation in-process (IPC, CLI), with the rules HTTP callers get. */
   invoke(name: OperationName, input: unknown, principal: Principal | null, extra?: Partial<HandlerContext>): Promise<unknown>;
+  /** A one-time sign-in token for the web console; `onNext` hears of the one minted after each use. */
+  signInToken(onNext: (token: string) => void): Promise<string>;
 }
 
-const HOUR_MS = 3600_000;
+/** Every migration of every part, in one numbered sequence. */
+export const MIGRATIONS = sequence([initial], modelsMigrations, backboneMigrations, sensorsMigrations, auditMigrations, authMigrations, readingsMigrations, [idempotencyBounds]);
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-/** Composition root of a station: storage, services, handlers and the HTTP server. */
-export async function createStation(config: StationConfig, opts: StationOptions = {}): Promise<Station> {
+function setupPlatform(config: StationConfig, opts: StationOptions) {
   const log = opts.log ?? createLogger({ level: config.logLevel });
-  const services = createServices(config, log, opts.now);
-  const http = await buildServer(services, handlers, { ...(opts.rendererDir ? { rendererDir: opts.rendererDir } : {}), validateOutput: opts.validateOutput ?? false });
+  const clock = opts.now ?? systemClock;
+  const dbFile = dbFileIn(config.dataDir);
+  const db = openDatabase(dbFile, { synchronous: config.dbSynchronous, migrations: MIGRATIONS, onWarning: (m) => log.warn(m) });
+  const metrics = new StationMetrics(dbFile);
+  return { log, clock, db, dbFile, metrics };
+}
+
+function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Backbone, config: StationConfig, opts: StationOptions, station: () => string) {
+  const { db, clock, log, metrics, dbFile } = platform;
+  const writer = backbone.writer;
+  const audit = createAuditDomain(db);
+  const auth = createAuthDomain({ db, writer, clock, log, audit: audit.log, bootstrapKey: config.bootstrapKey, station });
+  const sensors = createSensorsDomain({ db, writer, audit: audit.log });
+  const readings = createReadingsDomain({ db, writer, clock, metrics, sensors: sensors.api });
+  const imports = createImportsDomain({ db, writer, clock, metrics, log, readings: readings.api });
+  const models = createModelsDomain({
+    db, writer, clock, log, audit: audit.log, sensors: sensors.api, readings: readings.api, disabled: config.disableModelLoading,
+    ...(opts.mlWorkerScript !== undefined ? { workerScript: opts.mlWorkerScript } : {}),
+  });
+  const events = createEventsDomain({ backbone, audit: audit.log, heartbeatMs: opts.sseHeartbeatMs ?? 15_000 });
+  const system = createSystemDomain({ db, dbFile, clock, version: VERSION, sensors: sensors.api });
+  const modules: DomainModule[] = [system, auth.module, audit.module, sensors.module, readings.module, imports, models.module, events] as unknown as DomainModule[];
+  return { modules, handlers: combineHandlers(modules), auth, parts: { sensors: sensors.api, readings: readings.api, models: models.ctx, auth } };
+}
+
+/** One handler per operation, from every domain; a missing or doubled one stops the start. */
+function combineHandlers(modules: readonly DomainModule[]): Handlers {
+  const out: Record<string, unknown> = {};
+  for (const m of modules) {
+    const names = new Set(m.contract.operations.map((o) => o.name));
+    for (const [name, h] of Object.entries(m.handlers)) {
+      if (!names.has(name)) throw new Error(`domain ${m.contract.domain} has a handler for '${name}', which is not in its contract`);
+      if (out[name]) throw new Error(`operation '${name}' has two handlers`);
+      out[name] = h;
+    }
+    for (const name of names) if (!out[name]) throw new Error(`operation '${name}' of domain ${m.contract.domain} has no handler`);
+  }
+  return out as Handlers;
+}
+
+/** Composition root of a station: storage, backbone, domains, and the HTTP server. */
+export async function createStation(config: StationConfig, opts: StationOptions = {}): Promise<Station> {
+  const platform = setupPlatform(config, opts);
+  const { log, db, metrics } = platform;
+  const backbone = createBackbone(db, platform.clock, log, metrics, {
+    maxAttempts: config.eventMaxAttempts,
+    baseDelayMs: opts.retryBaseMs ?? 250,
+    maxDelayMs: 60_000,
+    batch: 200,
+  });
+  let listeningOn: string | undefined;
+  const domains = setupDomains(platform, backbone, config, opts, () => listeningOn ?? `${config.host}:${config.port}`);
+  for (const m of domains.modules) for (const c of m.consumers ?? []) backbone.dispatcher.register(c);
+  const idempotency = new IdempotencyStore(db);
+  const { app: http } = await buildServer(
+    { config, log, metrics, handlers: domains.handlers, authenticator: domains.auth.authenticator, idempotency, writer: backbone.writer, version: VERSION },
+    { ...(opts.rendererDir ? { rendererDir: opts.rendererDir } : {}), validateOutput: opts.validateOutput ?? false, ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}) },
+  );
   let housekeeping: NodeJS.Timeout | undefined;
+  let opened = false;
+  let unlock: (() => void) | undefined;
 
   const station: Station = {
-    services,
-    http,
-    url: undefined,
+    config, log, db, dbFile: platform.dbFile, backbone, http, url: undefined, parts: domains.parts,
+
+    async open() {
+      if (opened) return;
+      unlock = lockDataDir(config.dataDir);
+      opened = true;
+      for (const m of domains.modules) await m.start?.();
+      backbone.dispatcher.start();
+      const purge = () => backbone.writer.write((tx) => idempotency.purge(tx)).catch((err: unknown) => log.warn({ err }, 'could not purge old idempotency records'));
+      void purge();
+      housekeeping = setInterval(() => void purge(), 3600_000).unref();
+    },
 
     async start() {
-      setupBootstrapKey(services);
-      const interrupted = services.imports.markInterrupted(services.now());
-      if (interrupted > 0) log.warn({ interrupted }, 'imports left running by the previous process were marked interrupted');
-      services.idempotency.purge(services.now());
-      housekeeping = setInterval(() => services.idempotency.purge(services.now()), HOUR_MS).unref();
+      await station.open();
       if (!isLoopback(config.host) && !config.tls) {
         log.warn({ host: config.host }, 'binding beyond this machine without TLS: API keys and readings cross the network in clear text; set --tls-cert and --tls-key');
       }
@@ -63,33 +167,29 @@ export async function createStation(config: StationConfig, opts: StationOptions 
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       station.url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
-      services.listeningOn = `${host}:${port}`;
+      listeningOn = `${host}:${port}`;
       return station.url;
     },
 
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
+      backbone.hub.close();
       await http.close();
-      await services.ml.jobs.stop();
-      services.ml.cache.clear();
-      services.queue.flush();
-      services.db.close();
+      await backbone.dispatcher.stop();
+      for (const m of [...domains.modules].reverse()) await m.stop?.();
+      backbone.writer.close();
+      db.close();
+      unlock?.();
     },
 
     invoke(name, input, principal, extra = {}) {
-      const ctx: HandlerContext = { services, principal, correlationId: randomUUID(), log, ...extra };
-      return invokeOperation(handlers, name, input, ctx, { validateOutput: opts.validateOutput ?? false });
+      const ctx: HandlerContext = { principal, correlationId: randomUUID(), log, ...extra };
+      return invokeOperation(domains.handlers, name, input, ctx, { validateOutput: opts.validateOutput ?? false });
+    },
+
+    signInToken(onNext) {
+      return domains.auth.signInLinks(onNext);
     },
   };
   return station;
-}
-
-/** Creates the configured bootstrap admin key once; a revoked one is not resurrected. */
-function setupBootstrapKey(services: Services): void {
-  const secret = services.config.bootstrapKey;
-  if (!secret || services.keys.existsWithSecret(secret)) return;
-  const now = services.now();
-  const { record } = services.keys.create({ name: 'bootstrap', scopes: ['admin'], secret }, now);
-  services.audit.append({ actorKeyId: null, action: 'keys.bootstrap', target: record.id }, now);
-  services.log.info({ keyId: record.id }, 'bootstrap admin key created');
 }

@@ -87,6 +87,10 @@ const settings = {
     flag: 'sign-in-link', env: 'SMC_SIGN_IN_LINK', fileKey: 'signInLink', schema: boolFrom,
     help: 'print a one-time sign-in link at start (default true)',
   },
+  eventMaxAttempts: {
+    flag: 'event-max-attempts', env: 'SMC_EVENT_MAX_ATTEMPTS', fileKey: 'eventMaxAttempts', schema: intFrom(1, 100, 'an integer from 1 to 100'),
+    help: 'times a consumer tries one event before it becomes a dead letter for that consumer (default 5)',
+  },
   disableModelLoading: {
     flag: 'disable-model-loading', env: 'SMC_DISABLE_MODEL_LOADING', fileKey: 'disableModelLoading', schema: boolFrom,
     help: 'offline or safe mode: load and train no models; detectors use statistics (default false)',
@@ -107,6 +111,8 @@ export interface StationConfig {
   signInLink: boolean;
   /** No TF.js model is loaded or trained; every detector falls back to statistics. */
   disableModelLoading: boolean;
+  /** Deliveries of one event to a consumer before it is dead-lettered for that consumer. */
+  eventMaxAttempts: number;
 }
 
 export const CONFIG_FILE_NAME = 'config.json';
@@ -172,6 +178,7 @@ export function loadConfig(sources: ConfigSources = {}): StationConfig {
     dbSynchronous: value('dbSynchronous', file) ?? 'full',
     signInLink: value('signInLink', file) ?? true,
     disableModelLoading: value('disableModelLoading', file) ?? false,
+    eventMaxAttempts: value('eventMaxAttempts', file) ?? 5,
   };
   const bootstrapKey = value('bootstrapKey', file);
   if (bootstrapKey !== undefined) config.bootstrapKey = bootstrapKey;

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
 import { getOperation, hasAccess, type OperationName } from '../../contract';
-import { AppError, type IssueDetail } from './errors';
-import type { HandlerContext, Handlers } from './handlers/context';
+import { AppError, inputError } from './platform/errors';
+import type { HandlerContext, Handlers } from './platform/operations';
 
 export interface InvokeOptions {
   /** Check handler output against the contract (on in tests and development). */
@@ -16,9 +15,12 @@ export interface InvokeOptions {
 export async function invokeOperation(handlers: Handlers, name: OperationName, rawInput: unknown, ctx: HandlerContext, opts: InvokeOptions = {}): Promise<unknown> {
   const op = getOperation(name);
   if (op.access !== 'public') {
-    if (!ctx.principal) throw new AppError('unauthorized', 'an API key is required: send X-API-Key or Authorization: Bearer');
+    if (!ctx.principal) throw new AppError('unauthorized', 'an API key is required: send X-API-Key or Authorization: Bearer, or sign in', { reason: 'missing' });
     if (!hasAccess(ctx.principal.scopes, op.access)) {
-      throw new AppError('forbidden', `${name} needs the '${op.access}' scope; this key has ${ctx.principal.scopes.join(', ') || 'none'}`);
+      throw new AppError('forbidden', `${name} needs the '${op.access}' scope; ${ctx.principal.kind === 'session' ? 'this session' : 'this key'} has ${ctx.principal.scopes.join(', ') || 'none'}`, {
+        required_scope: op.access,
+        scopes: ctx.principal.scopes,
+      });
     }
   }
   const parsed = op.input.safeParse(rawInput ?? {});
@@ -29,25 +31,8 @@ export async function invokeOperation(handlers: Handlers, name: OperationName, r
     const checked = op.output.safeParse(output);
     if (!checked.success) {
       ctx.log.error({ op: name, issues: checked.error.issues }, 'handler output does not match the contract');
-      throw new AppError('internal', `${name} produced output that does not match its contract`);
+      throw new AppError('internal', `${name} produced output that does not match its contract`, { operation: name });
     }
   }
   return output;
-}
-
-export function zodIssues(error: z.ZodError): IssueDetail[] {
-  return error.issues.map((i) => {
-    const path = i.path.map(String).join('.');
-    const detail: IssueDetail = { path: path || '(input)', message: i.message, code: i.code };
-    if (i.code === 'unrecognized_keys') detail.message = `unknown field(s): ${i.keys.join(', ')}`;
-    if (i.path.length > 0) detail.field = String(i.path[0]);
-    return detail;
-  });
-}
-
-export function inputError(error: z.ZodError): AppError {
-  const issues = zodIssues(error);
-  const first = issues[0]!;
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return new AppError('validation_failed', `invalid ${first.path}: ${first.message}${more}`, issues);
 }

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { createStation, type Station } from '../core/app';
 import { loadConfig, type StationConfig } from '../core/config';
-import { createLogger, type Logger } from '../core/log';
+import { secureDirectory } from '../core/platform/db';
+import { createLogger, type Logger } from '../core/platform/log';
 
 // The station as the desktop app runs it: the same data directory as
 // `smc serve` (SMC_DATA_DIR or the platform default), so the desktop app, the
@@ -33,10 +34,13 @@ function desktopLogger(config: StationConfig, logFile: string): Logger {
   return createLogger({ level: config.logLevel, destination: pino.multistream([{ stream: process.stdout, level }, { stream: file, level }]) });
 }
 
-export async function openDesktopStation(config: StationConfig, rendererDir: string): Promise<DesktopStation> {
+export async function openDesktopStation(config: StationConfig, rendererDir: string, mlWorkerScript?: string): Promise<DesktopStation> {
   const logFile = desktopLogFile(config);
+  secureDirectory(dirname(logFile));
   const log = desktopLogger(config, logFile);
-  const station = await createStation(config, { log, rendererDir });
+  const station = await createStation(config, { log, rendererDir, ...(mlWorkerScript ? { mlWorkerScript } : {}) });
+  // Background work and the station lock first: the console works even when the HTTP port cannot be opened.
+  await station.open();
   log.info({ dataDir: config.dataDir, logFile }, 'station opened');
   return { station, config, log, logFile };
 }

@@ -1,4 +1,4 @@
-// The three IPC channels between the preload bridge and the main process.
+// The IPC channels between the preload bridge and the main process.
 // Shared by both sides so a rename cannot leave one of them talking to nothing;
 // plain constants, safe to bundle into the sandboxed preload.
 
@@ -6,6 +6,10 @@ export const IPC_CHANNELS = {
   invoke: 'smc:invoke',
   saveExport: 'smc:save-export',
   importFile: 'smc:import-file',
+  subscribe: 'smc:subscribe',
+  unsubscribe: 'smc:unsubscribe',
+  /** Main → window: events of a subscription. */
+  event: 'smc:event',
 } as const;
 
 /** A typed failure as it crosses IPC: the renderer's client turns it into an ApiError. */

@@ -6,10 +6,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getOperation, isOperationName, type Operation, type OperationName, type StreamResult } from '../../contract';
 import type { Station } from '../core/app';
-import { AppError, isAppError } from '../core/errors';
-import { LOCAL_PRINCIPAL, type HandlerContext, type Principal } from '../core/handlers/context';
-import { inputError } from '../core/invoke';
-import type { Logger } from '../core/log';
+import { AppError, inputError, isAppError } from '../core/platform/errors';
+import { DESKTOP_PRINCIPAL, type HandlerContext, type Principal } from '../core/platform/operations';
+import type { Logger } from '../core/platform/log';
 import type { IpcError, IpcResult } from './ipc-channels';
 import { isTrustedSender } from './security-policy';
 
@@ -46,7 +45,7 @@ export interface IpcDispatcher {
 const IMPORT_FORMATS: Record<string, 'csv' | 'ndjson'> = { '.csv': 'csv', '.txt': 'csv', '.tsv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 export function createIpcDispatcher(station: StationLike, opts: DispatcherOptions): IpcDispatcher {
-  const principal = opts.principal ?? LOCAL_PRINCIPAL;
+  const principal = opts.principal ?? DESKTOP_PRINCIPAL;
   const log = opts.log.child({ sub: 'ipc' });
 
   /** Runs `body` with a fresh correlation id and folds any failure into the envelope. */
@@ -90,10 +89,10 @@ export function createIpcDispatcher(station: StationLike, opts: DispatcherOption
 
     saveExport: (sender, name, input, choose) =>
       guarded(sender, name, async (op, opName, correlationId) => {
-        if (!op.http?.produces) throw new AppError('bad_request', `${opName} does not produce a file`);
+        if (!op.http?.produces || op.http.produces === 'text/event-stream') throw new AppError('bad_request', `${opName} does not produce a file`, { operation: opName });
         // Run (and so validate) first: a bad filter fails before any dialog opens.
         const result = (await call(opName, input, correlationId)) as StreamResult;
-        const path = await choose(result.filename);
+        const path = await choose(result.filename ?? 'export.csv');
         if (path === null) return null;
         await writeAtomically(path, result.body);
         log.info({ op: opName, path, correlationId }, 'export saved');

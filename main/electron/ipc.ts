@@ -1,6 +1,8 @@
 import { app, BrowserWindow, dialog, type IpcMain, type IpcMainInvokeEvent } from 'electron';
+import type { EventBridge } from './event-bridge';
 import { IPC_CHANNELS } from './ipc-channels';
 import type { IpcDispatcher, Sender } from './ipc-dispatcher';
+import { isTrustedSender } from './security-policy';
 
 // The only IPC the main process listens to: three invoke channels, each
 // handing the sending frame and the native file dialogs to the dispatcher,
@@ -22,7 +24,31 @@ function senderOf(event: IpcMainInvokeEvent): Sender {
   return { url: frame?.url, isMainFrame: frame !== null && frame.parent === null };
 }
 
-export function registerIpc(ipcMain: IpcMain, dispatcher: IpcDispatcher): void {
+const untrusted = { ok: false as const, error: { code: 'forbidden', message: 'IPC is only accepted from the console window', status: 403 } };
+
+export function registerIpc(ipcMain: IpcMain, dispatcher: IpcDispatcher, bridge: EventBridge, appEntryUrl: string): void {
+  // Subscriptions live as long as the window's page: a reload or close ends them.
+  const watched = new Set<number>();
+  ipcMain.handle(IPC_CHANNELS.subscribe, (event, types: unknown, after: unknown) => {
+    const s = senderOf(event);
+    if (!s.isMainFrame || !isTrustedSender(s.url, appEntryUrl)) return untrusted;
+    const contents = event.sender;
+    if (!watched.has(contents.id)) {
+      watched.add(contents.id);
+      const id = contents.id;
+      const end = () => {
+        bridge.closeAll(id);
+        watched.delete(id);
+      };
+      contents.once('destroyed', end);
+      contents.on('did-start-navigation', (_e, _url, _inPlace, isMainFrame) => { if (isMainFrame) bridge.closeAll(id); });
+    }
+    return bridge.subscribe(contents.id, types, after, (msg) => {
+      if (!contents.isDestroyed()) contents.send(IPC_CHANNELS.event, msg);
+    });
+  });
+  ipcMain.handle(IPC_CHANNELS.unsubscribe, (event, id: unknown) => bridge.unsubscribe(event.sender.id, id));
+
   ipcMain.handle(IPC_CHANNELS.invoke, (event, name: unknown, input: unknown) => dispatcher.invoke(senderOf(event), name, input));
 
   ipcMain.handle(IPC_CHANNELS.saveExport, (event, name: unknown, input: unknown) =>

@@ -1,9 +1,11 @@
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
+import { StationLockedError } from '../core/app';
 import { ConfigError } from '../core/config';
-import { DatabaseVersionError } from '../core/db/migrate';
-import type { Logger } from '../core/log';
+import { DatabaseVersionError } from '../core/platform/migrate';
+import type { Logger } from '../core/platform/log';
 import { desktopConfig, openDesktopStation, startIngestionApi, type DesktopStation } from './desktop-station';
+import { createEventBridge } from './event-bridge';
 import { registerIpc } from './ipc';
 import { createIpcDispatcher } from './ipc-dispatcher';
 import { hardenSession, hardenWebContents, installAppProtocol, registerAppScheme } from './security';
@@ -67,7 +69,7 @@ function setupQuit(desktop: DesktopStation): void {
 
 /** A start that cannot go on (bad config, a database from a newer version…): say why, then exit. */
 function fail(err: unknown): void {
-  const expected = err instanceof ConfigError || err instanceof DatabaseVersionError;
+  const expected = err instanceof ConfigError || err instanceof DatabaseVersionError || err instanceof StationLockedError;
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`smc: cannot start: ${expected || !(err instanceof Error) ? message : err.stack}\n`);
   dialog.showErrorBox(`${PRODUCT_NAME} cannot start`, message);
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   let desktop: DesktopStation;
   try {
-    desktop = await openDesktopStation(desktopConfig(process.env), RENDERER_DIR);
+    desktop = await openDesktopStation(desktopConfig(process.env), RENDERER_DIR, join(__dirname, 'ml-worker.js'));
   } catch (err) {
     fail(err);
     return;
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   hardenSession(session.defaultSession, log.child({ sub: 'security' }));
   hardenWebContents(app, APP_ENTRY_URL, log.child({ sub: 'security' }));
   installAppProtocol(session.defaultSession, RENDERER_DIR);
-  registerIpc(ipcMain, createIpcDispatcher(station, { appEntryUrl: APP_ENTRY_URL, log }));
+  registerIpc(ipcMain, createIpcDispatcher(station, { appEntryUrl: APP_ENTRY_URL, log }), createEventBridge(station.backbone, log), APP_ENTRY_URL);
   setupQuit(desktop);
   app.on('second-instance', () => showWindow(log));
   app.on('activate', () => showWindow(log));

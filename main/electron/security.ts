@@ -1,5 +1,5 @@
 import { protocol, type App, type Session } from 'electron';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/platform/log';
 import { serveAppRequest } from './app-protocol';
 import { APP_SCHEME, isAllowedNavigation } from './security-policy';
 

@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/platform/log';
 
 // The console window. It loads the renderer from `app://smc/index.html`
 // (see security-policy.ts for why not file:// or the station's HTTP URL) and

@@ -1,14 +1,20 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors';
-import type { Principal } from '../handlers/context';
-import type { Services } from '../services';
-import { FailedAuthThrottle } from '../auth/failed-auth-throttle';
+import { AppError } from '../platform/errors';
+import type { Principal } from '../platform/operations';
+import type { Authenticator } from '../domains/auth';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
 }
+
+/** Name of the browser session cookie (HttpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'smc_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The key a request carries, from X-API-Key or Authorization: Bearer. */
 export function presentedKey(req: FastifyRequest): string | undefined {
@@ -22,32 +28,36 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /**
- * Authenticates requests to routes that need it and remembers the principal
- * for the handler and the per-key rate limit. Failed attempts are throttled
- * per address so keys cannot be guessed at speed.
+ * Authenticates requests to routes that need it: an API key (machines) or
+ * the session cookie (browsers). A change made through a session must
+ * carry the session's CSRF token in X-CSRF-Token: a page on another origin
+ * can make the browser send the cookie, but cannot read the token.
  */
-export function createAuthenticator(services: Services) {
-  const throttle = new FailedAuthThrottle();
+export function createRequestAuthenticator(authenticator: Authenticator) {
   return async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const now = services.now();
-    const wait = throttle.retryAfter(req.ip, now);
-    if (wait > 0) {
-      throw new AppError('rate_limited', `too many failed authentications from ${req.ip}; retry in ${wait} s`, undefined, { 'retry-after': String(wait) });
+    const apiKey = presentedKey(req);
+    const cookie = apiKey === undefined ? req.cookies?.[SESSION_COOKIE] : undefined;
+    try {
+      req.principal = await authenticator.authenticate({ apiKey, sessionToken: cookie || undefined, ip: req.ip });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'unauthorized') {
+        void reply.header('www-authenticate', apiKey === undefined ? 'Bearer realm="smc"' : 'Bearer realm="smc", error="invalid_token"');
+      }
+      throw err;
     }
-    const key = presentedKey(req);
-    if (key === undefined) {
-      throttle.fail(req.ip, now);
-      void reply.header('www-authenticate', 'Bearer realm="smc"');
-      throw new AppError('unauthorized', 'an API key is required: send X-API-Key: <key> or Authorization: Bearer <key>');
+    const p = req.principal;
+    if (p.kind === 'session' && !SAFE_METHODS.has(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !p.csrfToken || !sameToken(sent, p.csrfToken)) {
+        throw new AppError('csrf_failed', 'this change needs the X-CSRF-Token header of your session; reload the console and try again', { header: 'X-CSRF-Token' });
+      }
     }
-    const result = services.keys.authenticate(key, now);
-    if (!result.ok) {
-      throttle.fail(req.ip, now);
-      void reply.header('www-authenticate', 'Bearer realm="smc", error="invalid_token"');
-      throw new AppError('unauthorized', `the API key is ${result.reason === 'unknown' ? 'not valid' : result.reason}`);
-    }
-    const r = result.record;
-    req.principal = { keyId: r.id, name: r.name, scopes: r.scopes, rateLimitPerMinute: r.rate_limit_per_minute };
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../errors';
+import { ERROR_STATUS, type ErrorCode } from '../../../contract/errors';
+import { AppError } from '../platform/errors';
 
 /** Fastify's own 4xx errors, mapped to our codes with messages an operator can act on. */
 function fromFastify(err: FastifyError): AppError | undefined {
@@ -7,17 +8,17 @@ function fromFastify(err: FastifyError): AppError | undefined {
   if (status >= 500) return undefined;
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `unsupported content type; this route takes application/json`);
+      return new AppError('unsupported_media_type', `unsupported content type; this route takes application/json`, { accepted: ['application/json'] });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', `request body is larger than the limit; split the batch or use POST /api/v1/data/import`);
+      return new AppError('payload_too_large', `request body is larger than the limit; split the batch or use POST /api/v1/data/import`, { reason: 'body_too_large' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('invalid_json', 'the body is empty but the content type is application/json');
+      return new AppError('invalid_json', 'the body is empty but the content type is application/json', { reason: 'empty' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('invalid_json', `the body is not valid JSON: ${err.message}`);
+      return new AppError('invalid_json', `the body is not valid JSON: ${err.message}`, { reason: 'syntax' });
     default: {
-      if (err instanceof SyntaxError || /JSON/.test(err.message)) return new AppError('invalid_json', `the body is not valid JSON: ${err.message}`);
+      if (err instanceof SyntaxError || /JSON/.test(err.message)) return new AppError('invalid_json', `the body is not valid JSON: ${err.message}`, { reason: 'syntax' });
       const code = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((c) => ERROR_STATUS[c] === status) ?? 'bad_request';
-      return new AppError(code, err.message);
+      return new AppError(code, err.message, { framework_code: err.code ?? null });
     }
   }
 }
@@ -38,7 +39,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const e = new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
+    const e = new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`, { method: req.method, path: req.url.split('?')[0] });
     return reply.status(404).send({ error: e.toBody(), correlation_id: req.id });
   });
 }
@@ -59,9 +60,9 @@ export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, re
   const shown = path.length > 80 ? `${path.slice(0, 80)}…` : path;
   const e =
     err.code === 'FST_ERR_BAD_URL'
-      ? new AppError('bad_request', `the path ${shown} is not valid: it has a malformed %-escape; percent-encode path segments as UTF-8`)
+      ? new AppError('bad_request', `the path ${shown} is not valid: it has a malformed %-escape; percent-encode path segments as UTF-8`, { path: shown })
       : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? new AppError('uri_too_long', `a path parameter in ${shown} is longer than ${MAX_PARAM_LENGTH} characters`)
+        ? new AppError('uri_too_long', `a path parameter in ${shown} is longer than ${MAX_PARAM_LENGTH} characters`, { path: shown, max: MAX_PARAM_LENGTH })
         : undefined;
   if (!e) {
     req.log.error({ err }, 'request failed in the router');

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import { AppError } from '../errors';
-import type { Services } from '../services';
+import { AppError } from '../platform/errors';
+import type { Tx, WriteQueue } from '../platform/write-queue';
+import type { IdempotencyStore } from './idempotency-store';
 
 const KEY_RE = /^[\x21-\x7e]{1,200}$/;
 
@@ -56,45 +57,40 @@ export function requestHash(operation: string, input: unknown): string {
 export class IdempotencyGuard {
   private readonly inFlight = new Set<string>();
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly store: IdempotencyStore, private readonly writer: WriteQueue) {}
 
   async run(
     opts: { principalId: string; key: string; operation: string; input: unknown; status: number },
     reply: FastifyReply,
-    execute: (recordResponse: (output: unknown) => void) => Promise<unknown>,
+    execute: (recordResponse: (tx: Tx, output: unknown) => void) => Promise<unknown>,
   ): Promise<unknown> {
     if (!KEY_RE.test(opts.key)) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 printable ASCII characters', [
-        { path: 'Idempotency-Key', field: 'Idempotency-Key', message: 'must be 1-200 printable ASCII characters' },
+        { path: 'Idempotency-Key', field: 'Idempotency-Key', code: 'invalid', message: 'must be 1-200 printable ASCII characters' },
       ]);
     }
     const hash = requestHash(opts.operation, opts.input);
-    const existing = this.services.idempotency.get(opts.principalId, opts.key);
+    const existing = this.store.get(opts.principalId, opts.key);
     if (existing) {
       if (existing.operation !== opts.operation || existing.request_hash !== hash) {
-        throw new AppError('idempotency_mismatch', `Idempotency-Key '${opts.key}' was already used with a different request; use a new key for a new request`);
+        throw new AppError('idempotency_mismatch', `Idempotency-Key '${opts.key}' was already used with a different request; use a new key for a new request`, { idempotency_key: opts.key });
       }
       void reply.header('idempotent-replayed', 'true').status(existing.status).type('application/json');
       return JSON.parse(existing.response) as unknown;
     }
     const slot = `${opts.principalId}\n${opts.key}`;
     if (this.inFlight.has(slot)) {
-      throw new AppError('idempotency_in_progress', `a request with Idempotency-Key '${opts.key}' is still being processed; retry shortly`, undefined, { 'retry-after': '1' });
+      throw new AppError('idempotency_in_progress', `a request with Idempotency-Key '${opts.key}' is still being processed; retry shortly`, { idempotency_key: opts.key }, { 'retry-after': '1' });
     }
     this.inFlight.add(slot);
     try {
       let recorded = false;
-      const record = (output: unknown) => {
-        this.services.idempotency.put(
-          opts.principalId,
-          opts.key,
-          { operation: opts.operation, request_hash: hash, status: opts.status, response: JSON.stringify(output) },
-          this.services.now(),
-        );
+      const record = (tx: Tx, output: unknown) => {
+        this.store.put(tx, opts.principalId, opts.key, { operation: opts.operation, request_hash: hash, status: opts.status, response: JSON.stringify(output) });
         recorded = true;
       };
       const output = await execute(record);
-      if (!recorded) record(output);
+      if (!recorded) await this.writer.write((tx) => record(tx, output));
       return output;
     } finally {
       this.inFlight.delete(slot);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Operation } from '../../../contract';
-import { ErrorBody } from '../../../contract/common';
+import { ErrorBody } from '../../../contract/errors';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
@@ -21,12 +21,14 @@ function pickProperties(json: JsonSchema, keep: (name: string) => boolean): Json
  * does not validate with it (zod does, with field-level messages); it only
  * documents the route.
  */
-export function routeSchema(op: Operation): Record<string, unknown> {
+export function routeSchema(op: Operation, path: string = op.http!.path, alias = 0): Record<string, unknown> {
   const http = op.http!;
   const input = toJson(op.input, 'input');
-  const pathParams = [...http.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const isPath = (k: string) => pathParams.includes(k);
-  const schema: Record<string, unknown> = { summary: op.summary, tags: [op.tag], operationId: op.name };
+  const schema: Record<string, unknown> = alias
+    ? { summary: `${op.summary} (former path of the replaced system; use ${http.path})`, tags: [op.tag], operationId: `${op.name}.alias${alias}`, deprecated: true }
+    : { summary: op.summary, tags: [op.tag], operationId: op.name };
   if (pathParams.length > 0) schema.params = pickProperties(input, isPath);
   const bodyless = http.method === 'GET' || http.method === 'DELETE' || http.streamBody !== undefined;
   if (bodyless) {

@@ -6,20 +6,49 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { IMPORT_CONTENT_TYPES } from '../../../contract/data';
+import fastifyCookie from '@fastify/cookie';
+import { IMPORT_CONTENT_TYPES } from '../../../contract/imports';
 import { hasAccess } from '../../../contract';
-import { AppError } from '../errors';
-import type { Handlers } from '../handlers/context';
-import type { Services } from '../services';
-import { createAuthenticator } from './auth';
+import type { StationConfig } from '../config';
+import type { Authenticator } from '../domains/auth';
+import { AppError } from '../platform/errors';
+import type { Logger } from '../platform/log';
+import type { StationMetrics } from '../platform/metrics';
+import type { Handlers } from '../platform/operations';
+import type { WriteQueue } from '../platform/write-queue';
+import { createRequestAuthenticator } from './auth';
 import { frameworkErrorHandler, installErrorHandling, MAX_PARAM_LENGTH } from './error-handler';
+import type { IdempotencyStore } from './idempotency-store';
+import { DEFAULT_LIMITS, installLimits, type LimitOptions } from './limits';
 import { mountContract } from './mount-contract';
+
+export interface ServerDeps {
+  config: StationConfig;
+  log: Logger;
+  metrics: StationMetrics;
+  handlers: Handlers;
+  authenticator: Authenticator;
+  idempotency: IdempotencyStore;
+  writer: WriteQueue;
+  version: string;
+}
 
 export interface ServerOptions {
   /** Built renderer (index.html and assets) to serve at `/`; omitted when absent. */
   rendererDir?: string;
   validateOutput?: boolean;
+  limits?: Partial<LimitOptions>;
+  /** Open connections at once; more are refused at the socket. */
+  maxConnections?: number;
 }
+
+/** A socket that sends nothing for this long is closed (event streams send a heartbeat well within it). */
+export const IDLE_SOCKET_MS = 60_000;
+/** Time to receive a request's headers. */
+export const HEADERS_TIMEOUT_MS = 15_000;
+/** Time to receive a whole request, however large (a bulk import streams its file in this). */
+export const REQUEST_TIMEOUT_MS = 30 * 60_000;
+export const MAX_CONNECTIONS = 512;
 
 /** Largest JSON body: 10,000 readings with metadata fit well inside it. */
 export const JSON_BODY_LIMIT = 32 * 1024 * 1024;
@@ -40,10 +69,10 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export async function buildServer(services: Services, handlers: Handlers, opts: ServerOptions = {}): Promise<FastifyInstance> {
-  const { config } = services;
+export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): Promise<{ app: FastifyInstance; inFlightBodyBytes: () => number }> {
+  const { config, metrics } = deps;
   const app = Fastify({
-    loggerInstance: services.log.child({ sub: 'http' }) as FastifyBaseLogger,
+    loggerInstance: deps.log.child({ sub: 'http' }) as FastifyBaseLogger,
     // Per-request lines would flood the log under ingest; latency goes to /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: JSON_BODY_LIMIT,
@@ -51,6 +80,9 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
     // Router errors (bad %-escapes, over-long path parameters) in the API's error shape, not fastify's.
     frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
+    connectionTimeout: IDLE_SOCKET_MS,
+    keepAliveTimeout: 5_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
     // Correlation ids: accepted from the caller when well-formed, else generated.
     requestIdHeader: false,
@@ -60,6 +92,9 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
     },
   });
   app.decorateRequest('principal', null);
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  app.server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
+  await app.register(fastifyCookie);
 
   // Fastify validates nothing by itself: schemas only document routes, zod validates.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
@@ -71,6 +106,8 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
   app.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_req, payload, done) => done(null, payload));
 
   installErrorHandling(app);
+  const limits = installLimits(app, IMPORT_CONTENT_TYPES, { ...DEFAULT_LIMITS, ...opts.limits });
+  app.addHook('onClose', async () => limits.close());
 
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-correlation-id', req.id);
@@ -78,7 +115,7 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('x-frame-options', 'DENY');
   });
-  const authenticate = createAuthenticator(services);
+  const authenticate = createRequestAuthenticator(deps.authenticator);
   app.addHook('onRequest', async (req, reply) => {
     const access = req.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
@@ -89,7 +126,7 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
     return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
-    services.metrics.httpDuration.observe(
+    metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
@@ -98,32 +135,33 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
   await app.register(fastifyRateLimit, {
     global: true,
     timeWindow: 60_000,
-    keyGenerator: (req: FastifyRequest) => (req.principal ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
+    keyGenerator: (req: FastifyRequest) => (req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${req.ip}`),
     max: (req: FastifyRequest) => (req.principal ? (req.principal.rateLimitPerMinute ?? config.rateLimitPerMinute) : Math.max(600, config.rateLimitPerMinute)),
     errorResponseBuilder: (req: FastifyRequest, ctx: { after: string; max: number }) =>
-      new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded${req.principal ? ` for key '${req.principal.name}'` : ''}; retry in ${ctx.after}`),
+      new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded${req.principal ? ` for '${req.principal.name}'` : ''}; retry in ${ctx.after}`, { limit_per_minute: ctx.max, retry_after: ctx.after }),
   });
 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Smart Maintenance Console station API', version: services.version },
+      info: { title: 'Smart Maintenance Console station API', version: deps.version },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
           bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'smc_session' },
         },
       },
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  mountContract(app, services, handlers, { validateOutput: opts.validateOutput ?? false });
+  mountContract(app, { handlers: deps.handlers, idempotency: deps.idempotency, writer: deps.writer, secureCookies: config.tls !== undefined, validateOutput: opts.validateOutput ?? false });
 
   app.get('/metrics', { config: { access: 'read' }, schema: { hide: true } }, async (req, reply) => {
-    if (!req.principal || !hasAccess(req.principal.scopes, 'read')) throw new AppError('forbidden', '/metrics needs the read scope');
-    const body = await services.metrics.registry.metrics();
-    return reply.type(services.metrics.registry.contentType).send(body);
+    if (!req.principal || !hasAccess(req.principal.scopes, 'read')) throw new AppError('forbidden', '/metrics needs the read scope', { required_scope: 'read' });
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
   });
 
   if (opts.rendererDir && existsSync(join(opts.rendererDir, 'index.html'))) {
@@ -141,5 +179,5 @@ export async function buildServer(services: Services, handlers: Handlers, opts: 
       },
     });
   }
-  return app;
+  return { app, inFlightBodyBytes: limits.inFlight };
 }

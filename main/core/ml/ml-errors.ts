@@ -1,4 +1,4 @@
-import { AppError, type IssueDetail } from '../errors';
+import { AppError, type IssueDetail } from '../platform/errors';
 
 // Bad model input (a CSV without the named column, too few rows, a NaN in a
 // feature) is the caller's mistake: a 422 naming the problem, a non-zero CLI

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/open';
+import type { Db } from '../../platform/db';
 import { tooFewRows } from '../ml-errors';
 
 // Readings of a station, shaped for models. Sensors are sampled irregularly

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode, ERROR_STATUS } from '../../errors';
+import { ERROR_STATUS, type ErrorCode } from '../../../../contract/errors';
+import { AppError } from '../../platform/errors';
 import { TrainingCancelled, type TrainProgress } from '../runtime/train-context';
 import type { WorkerMessage, WorkerStart } from './worker-protocol';
 import type { TaskInput, TaskResult, WorkerTaskName } from './worker-tasks';
@@ -13,14 +14,20 @@ import type { TaskInput, TaskResult, WorkerTaskName } from './worker-tasks';
 /** How long a cancelled task may take to notice before its thread is terminated. */
 const CANCEL_GRACE_MS = 5_000;
 
-export function workerScript(): string {
+/**
+ * Where the model worker's script is: next to the entry that is running
+ * (out/main/ml-worker.js beside cli.js and index.js), one folder up when
+ * this module was bundled into out/main/chunks/, or the build next to the
+ * sources when running from source (tests). The shells pass the path they
+ * know; this is the fallback.
+ */
+export function findWorkerScript(): string | null {
   const candidates = [
-    join(__dirname, 'ml-worker.js'), // inside the build (out/main)
-    resolve(__dirname, '../../../../out/main/ml-worker.js'), // running from source (tests): the build next to it
+    join(__dirname, 'ml-worker.js'),
+    join(__dirname, '..', 'ml-worker.js'),
+    resolve(__dirname, '../../../../out/main/ml-worker.js'),
   ];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new AppError('unavailable', 'the model worker is not built; run npm run build');
-  return found;
+  return candidates.find((p) => existsSync(p)) ?? null;
 }
 
 export interface RunningTask<T extends WorkerTaskName> {
@@ -31,11 +38,12 @@ export interface RunningTask<T extends WorkerTaskName> {
 export function runTask<T extends WorkerTaskName>(
   task: T,
   input: TaskInput<T>,
-  opts: { seed: number; preferBackend?: 'wasm' | 'cpu'; onProgress?: (p: TrainProgress) => void; transfer?: ArrayBuffer[] },
+  opts: { script: string; seed: number; preferBackend?: 'wasm' | 'cpu'; onProgress?: (p: TrainProgress) => void; transfer?: ArrayBuffer[] },
 ): RunningTask<T> {
+  if (!existsSync(opts.script)) throw new AppError('unavailable', `the model worker is missing (${opts.script}); training and batch scoring are off until the station is rebuilt (npm run build)`, { worker: opts.script });
   const cancelFlag = new SharedArrayBuffer(4);
   const start: WorkerStart<T> = { task, input, seed: opts.seed, cancelFlag, preferBackend: opts.preferBackend ?? 'wasm' };
-  const worker = new Worker(workerScript(), { workerData: start, transferList: opts.transfer ?? [] });
+  const worker = new Worker(opts.script, { workerData: start, transferList: opts.transfer ?? [] });
   let cancelled = false;
   let killTimer: NodeJS.Timeout | undefined;
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ensureBackend } from '../runtime/backend';
-import { isAppError } from '../../errors';
+import { isAppError } from '../../platform/errors';
 import type { TrainContext } from '../runtime/train-context';
 import type { WorkerMessage, WorkerStart } from './worker-protocol';
 import { workerTasks, type WorkerTaskName } from './worker-tasks';

@@ -13,6 +13,8 @@ export interface TrainRulInput { csv: string; assetCol: string; timeCol: string;
 export interface ScoreAnomalyInput { artifact: ModelArtifact; meta: AnomalyModelMeta; matrix: SeriesMatrix }
 
 export const workerTasks = {
+  /** Starts TF.js and answers: the station's check that training can run at all. */
+  probe: async (_input: Record<string, never>) => ({ ok: true as const }),
   'train-anomaly': (input: TrainAnomalyInput, ctx: TrainContext) => trainAnomalyModel(input.matrix, input.options, ctx),
   'train-forecast': (input: TrainForecastInput, ctx: TrainContext) => trainForecastModel(input.series, input.options, ctx),
   'train-rul': (input: TrainRulInput, ctx: TrainContext) => {

@@ -1,0 +1,176 @@
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { Scope } from '../../../../contract';
+import type { Db } from '../../platform/db';
+import { newId, randomSecret } from '../../platform/ids';
+import type { Tx } from '../../platform/write-queue';
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  kdf: 'sha256' | 'scrypt';
+  salt: string | null;
+  scopes: string;
+  rate_limit_per_minute: number | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ApiKeyRecord extends Omit<ApiKeyRow, 'scopes' | 'key_hash' | 'kdf' | 'salt'> {
+  scopes: Scope[];
+}
+
+export interface NewKey {
+  name: string;
+  scopes: Scope[];
+  rateLimitPerMinute?: number | null;
+  expiresAt?: number | null;
+  /** Use this secret instead of generating one (bootstrap key from config): hashed with scrypt. */
+  secret?: string;
+}
+
+export const GENERATED_PREFIX = 'smc_';
+
+/**
+ * Generated keys are 32 random bytes: a single SHA-256 is enough at rest,
+ * there is nothing a slow hash would protect. A secret chosen by a person
+ * (the bootstrap key) may be guessable from a stolen database, so it is
+ * stored with scrypt and a random salt.
+ */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SCRYPT_BYTES = 32;
+
+function scrypt(secret: string, salt: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => scryptCb(secret, Buffer.from(salt, 'base64'), SCRYPT_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+export type AuthFailure = 'unknown' | 'revoked' | 'expired' | 'busy';
+export type KeyCheck = { ok: true; record: ApiKeyRecord } | { ok: false; reason: AuthFailure };
+
+export class ApiKeysRepo {
+  private readonly byHash;
+  private readonly byIdStmt;
+  private readonly scryptRows;
+  /** SHA-256 of user-chosen secrets verified by scrypt in this process → key id; kept in memory only. */
+  private readonly verified = new Map<string, string>();
+  /** scrypt costs ~50 ms and 16 MB: at most this many run at once, so guesses cannot exhaust the machine. */
+  private scryptRunning = 0;
+  private static readonly SCRYPT_PARALLEL = 2;
+
+  constructor(private readonly db: Db) {
+    this.byHash = db.prepare<[string], ApiKeyRow>("SELECT * FROM api_keys WHERE key_hash = ? AND kdf = 'sha256'");
+    this.byIdStmt = db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?');
+    this.scryptRows = db.prepare<[], ApiKeyRow>("SELECT * FROM api_keys WHERE kdf = 'scrypt' AND revoked_at IS NULL");
+  }
+
+  /** Creates a key; a given secret is hashed with scrypt first (so this is async). */
+  async prepare(input: NewKey): Promise<{ row: Omit<ApiKeyRow, 'created_at' | 'last_used_at' | 'revoked_at'>; key: string }> {
+    const key = input.secret ?? `${GENERATED_PREFIX}${randomSecret(32)}`;
+    const chosen = input.secret !== undefined;
+    const salt = chosen ? randomBytes(16).toString('base64') : null;
+    const hash = chosen ? (await scrypt(key, salt!)).toString('hex') : sha256(key);
+    return {
+      key,
+      row: {
+        id: newId(), name: input.name, prefix: chosen ? key.slice(0, 4) : key.slice(0, 10), key_hash: hash, kdf: chosen ? 'scrypt' : 'sha256', salt,
+        scopes: JSON.stringify(input.scopes), rate_limit_per_minute: input.rateLimitPerMinute ?? null, expires_at: input.expiresAt ?? null,
+      },
+    };
+  }
+
+  insert(tx: Tx, row: Awaited<ReturnType<ApiKeysRepo['prepare']>>['row']): ApiKeyRecord {
+    this.db
+      .prepare(
+        `INSERT INTO api_keys (id, name, prefix, key_hash, kdf, salt, scopes, rate_limit_per_minute, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(row.id, row.name, row.prefix, row.key_hash, row.kdf, row.salt, row.scopes, row.rate_limit_per_minute, tx.now, row.expires_at);
+    return this.get(row.id)!;
+  }
+
+  /** The key matching this secret, or why there is none. Never throws for a wrong secret. */
+  async check(secret: string, now: number, opts: { slow?: boolean } = {}): Promise<KeyCheck> {
+    const row = await this.find(secret, opts.slow ?? true);
+    if (row === 'busy') return { ok: false, reason: 'busy' };
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
+    if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' };
+    return { ok: true, record: toRecord(row) };
+  }
+
+  private async find(secret: string, slow: boolean): Promise<ApiKeyRow | undefined | 'busy'> {
+    const fast = sha256(secret);
+    const plain = this.byHash.get(fast);
+    if (plain) return plain;
+    if (secret.startsWith(GENERATED_PREFIX)) return undefined;
+    const known = this.verified.get(fast);
+    if (known) return this.byIdStmt.get(known);
+    if (!slow || this.scryptRows.all().length === 0) return undefined;
+    if (this.scryptRunning >= ApiKeysRepo.SCRYPT_PARALLEL) return 'busy';
+    this.scryptRunning++;
+    try {
+      for (const row of this.scryptRows.all()) {
+        const derived = await scrypt(secret, row.salt!);
+        if (timingSafeEqual(derived, Buffer.from(row.key_hash, 'hex'))) {
+          this.verified.set(fast, row.id);
+          return row;
+        }
+      }
+      return undefined;
+    } finally {
+      this.scryptRunning--;
+    }
+  }
+
+  /** Whether a key with this secret was ever created (the bootstrap key is created once, never resurrected). */
+  async existsWithSecret(secret: string): Promise<ApiKeyRow | undefined> {
+    const fast = this.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = ?').get(sha256(secret));
+    if (fast) return fast;
+    for (const row of this.db.prepare<[], ApiKeyRow>("SELECT * FROM api_keys WHERE kdf = 'scrypt'").all()) {
+      if (timingSafeEqual(await scrypt(secret, row.salt!), Buffer.from(row.key_hash, 'hex'))) return row;
+    }
+    return undefined;
+  }
+
+  /** A scrypt hash of a secret, for re-hashing a key stored with SHA-256 before scrypt was used. */
+  async scryptHash(secret: string): Promise<{ hash: string; salt: string }> {
+    const salt = randomBytes(16).toString('base64');
+    return { hash: (await scrypt(secret, salt)).toString('hex'), salt };
+  }
+
+  storeScrypt(tx: Tx, id: string, h: { hash: string; salt: string }, prefix: string): void {
+    void tx;
+    this.db.prepare("UPDATE api_keys SET key_hash = ?, salt = ?, kdf = 'scrypt', prefix = ? WHERE id = ?").run(h.hash, h.salt, prefix, id);
+  }
+
+  get(id: string): ApiKeyRecord | undefined {
+    const row = this.byIdStmt.get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(): ApiKeyRecord[] {
+    return this.db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id').all().map(toRecord);
+  }
+
+  revoke(tx: Tx, id: string): ApiKeyRecord | undefined {
+    this.db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(tx.now, id);
+    for (const [hash, keyId] of this.verified) if (keyId === id) this.verified.delete(hash);
+    return this.get(id);
+  }
+
+  touch(tx: Tx, id: string): void {
+    this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(tx.now, id);
+  }
+}
+
+function toRecord(row: ApiKeyRow): ApiKeyRecord {
+  const { key_hash: _hash, kdf: _kdf, salt: _salt, scopes, ...rest } = row;
+  return { ...rest, scopes: JSON.parse(scopes) as Scope[] };
+}

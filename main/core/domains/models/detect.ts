@@ -1,0 +1,103 @@
+import type { OutputOf, ParsedInputOf } from '../../../../contract';
+import type { ModelInfo } from '../../../../contract/models';
+import { toIso } from '../../../../contract/timestamp';
+import { ensureBackend } from '../../ml/runtime/backend';
+import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type SeriesScores } from '../../ml/anomaly';
+import { alignSeries } from '../../ml/data/station-series';
+import { tooFewRows } from '../../ml/ml-errors';
+import { assetSensors, resolveFor, type ModelsContext } from './context';
+
+// Anomaly detection over an asset's stored history. With a trained model
+// the scores come from its reconstruction error; without one (none trained,
+// or safe mode) a statistical detector fitted on the first part of the same
+// history stands in, and the answer says so.
+
+type DetectInput = ParsedInputOf<'ml.detect'>;
+type DetectOutput = OutputOf<'ml.detect'>;
+
+/** Above this many rows, batch scoring runs in a worker thread. */
+const WORKER_ROWS = 5_000;
+/** Share of the history the statistical fallback treats as normal. */
+const FALLBACK_REFERENCE_SHARE = 0.2;
+
+export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): Promise<DetectOutput> {
+  const all = assetSensors(ctx, input.asset_id);
+  const resolved = resolveFor(ctx, 'anomaly', input.asset_id, input.model_version);
+  const wanted = resolved.record ? ((resolved.record.params.sensors as string[] | undefined) ?? all.map((s) => s.id)) : all.map((s) => s.id);
+  const stepMs = resolved.record ? (resolved.record.params.step_ms as number | undefined) : undefined;
+  const sensors = wanted.map((id) => all.find((s) => s.id === id)).filter((s) => s !== undefined);
+  const series = [];
+  for (const s of sensors) series.push(await ctx.readings.repo.history({ id: s.id, key: s.sensor_key }, { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) }));
+  const m = alignSeries(series, stepMs);
+  const matrix = { sensors: m.sensors, timestamps: m.timestamps, values: m.values };
+  const rows = m.timestamps.length;
+
+  let scores: SeriesScores;
+  let info: ModelInfo;
+  let threshold: number;
+  let window: number;
+  if (resolved.record && m.sensors.length === wanted.length) {
+    const { record } = resolved;
+    const loaded = await ctx.registry.loadModel(record.name, record.version);
+    const meta = loaded.meta as AnomalyModelMeta;
+    threshold = meta.threshold;
+    window = meta.window;
+    if (rows < window) throw tooFewRows(`asset ${input.asset_id} has too little history in the range for the model's window`, rows, window, 'from');
+    if (rows > WORKER_ROWS) {
+      ctx.worker.requireReady('scoring a long history');
+      scores = (await ctx.worker.run('score-anomaly', { artifact: loaded.artifact!, meta, matrix }, { seed: record.seed }).result).value;
+    } else {
+      await ensureBackend();
+      const d = await ctx.cache.get<AnomalyDetector>(record.id, () => loadAnomalyDetector(loaded.artifact!, meta));
+      scores = await d.scoreSeries(matrix);
+    }
+    info = { model_name: record.name, model_version: record.version, method: 'autoencoder', fallback: false, fallback_reason: null };
+  } else {
+    const reason = resolved.record ? `the model's sensors (${wanted.join(', ')}) do not all have readings in the range` : resolved.reason;
+    const refRows = Math.max(64, Math.floor(rows * FALLBACK_REFERENCE_SHARE));
+    if (rows < refRows + 1) throw tooFewRows(`asset ${input.asset_id} has too little aligned history for the statistical detector`, rows, refRows + 1, 'asset_id');
+    const k = m.sensors.length;
+    const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) });
+    scores = await d.scoreSeries(matrix);
+    threshold = d.threshold;
+    window = d.window;
+    info = { model_name: null, model_version: null, method: 'statistical', fallback: true, fallback_reason: reason };
+  }
+
+  return {
+    asset_id: input.asset_id,
+    sensors: m.sensors,
+    total_readings_analyzed: series.reduce((n, s) => n + s.ts.length, 0),
+    windows_scored: Math.max(0, rows - window + 1),
+    threshold,
+    anomaly_count: scores.anomalies.length,
+    anomalies: scores.anomalies.map((a) => ({
+      start: toIso(m.timestamps[a.startIndex]!),
+      end: toIso(m.timestamps[a.endIndex]!),
+      peak_score: a.peakScore,
+      peak_at: toIso(m.timestamps[a.peakIndex]!),
+      contributions: a.contributions.map((c) => ({ sensor_id: c.sensor, share: c.share })),
+    })),
+    scores: thin(scores, m.timestamps, input.scores, threshold),
+    model_info: info,
+  };
+}
+
+/** At most `limit` points for a chart: the maximum score of each bucket, so peaks survive thinning. */
+function thin(s: SeriesScores, ts: Float64Array, limit: number, threshold: number): DetectOutput['scores'] {
+  if (limit === 0 || s.scores.length === 0) return [];
+  const n = s.scores.length;
+  const per = Math.ceil(n / limit);
+  const out: DetectOutput['scores'] = [];
+  for (let b = 0; b < n; b += per) {
+    let best = b;
+    let anomaly = false;
+    for (let i = b; i < Math.min(n, b + per); i++) {
+      if (s.scores[i]! > s.scores[best]!) best = i;
+      if (s.anomaly[i]) anomaly = true;
+    }
+    const score = Number.isFinite(s.scores[best]!) ? s.scores[best]! : 0;
+    out.push({ t: toIso(ts[best]!), score, above_threshold: score > threshold, anomaly });
+  }
+  return out;
+}

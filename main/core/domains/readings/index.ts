@@ -1,0 +1,132 @@
+import { MAX_LISTED_ISSUES, readingsContract } from '../../../../contract/readings';
+import { toIso } from '../../../../contract/timestamp';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db';
+import { AppError, fieldError, type IssueDetail } from '../../platform/errors';
+import type { StationMetrics } from '../../platform/metrics';
+import type { Tx, WriteQueue } from '../../platform/write-queue';
+import { defineDomain } from '../domain';
+import type { SensorsApi } from '../sensors';
+import { decodeCursor, encodeCursor } from './cursor';
+import { exportReadingsCsv } from './export-csv';
+import { distinctReadings } from './issues';
+import { readingsStoredSeq } from './migrations/0007-readings-stored-seq';
+import { toReadingQuery } from './query';
+import { ReadingsRepo } from './repository';
+import { storeReadings, type BatchSource, type StoreMode, type StoreOutcome } from './store';
+import { validateReadings, type ValidReading } from './validate';
+import { readingToWire } from './wire';
+
+export type { RawSeries } from './repository';
+export type { StoreOutcome, Conflict } from './store';
+export type { ValidReading } from './validate';
+export { validateReadings, parseReading } from './validate';
+export { distinctReadings } from './issues';
+export { ReadingsRepo };
+export const readingsMigrations = [readingsStoredSeq];
+
+/** What other domains use: storing a validated batch in their own write job, and reading history. */
+export interface ReadingsApi {
+  repo: ReadingsRepo;
+  store(tx: Tx, items: readonly ValidReading[], mode: StoreMode, batch: BatchSource): StoreOutcome;
+}
+
+/** At most MAX_LISTED_ISSUES issues, and whether some were left out. */
+function capIssues(issues: IssueDetail[]): { list: IssueDetail[]; truncated: boolean } {
+  return issues.length > MAX_LISTED_ISSUES ? { list: issues.slice(0, MAX_LISTED_ISSUES), truncated: true } : { list: issues, truncated: false };
+}
+
+export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; sensors: SensorsApi }) {
+  const { writer, clock, metrics, sensors } = deps;
+  const repo = new ReadingsRepo(deps.db);
+  const api: ReadingsApi = {
+    repo,
+    store: (tx, items, mode, batch) => storeReadings(tx, { sensors, readings: repo }, items, mode, batch),
+  };
+
+  const module = defineDomain(readingsContract, {
+    handlers: {
+      'data.ingest': async (input, ctx) => {
+        const now = clock();
+        const { valid, issues } = validateReadings(input.readings, now);
+        if (!input.partial && issues.length > 0) {
+          metrics.ingestRequests.inc({ outcome: 'rejected' });
+          metrics.countIngest({ stored: 0, duplicates: 0, conflicts: 0, rejected: input.readings.length });
+          const capped = capIssues(issues);
+          throw new AppError(
+            'validation_failed',
+            `${distinctReadings(issues)} of ${input.readings.length} reading(s) are invalid; nothing was stored (send ?partial=true to store the valid ones)` +
+              (capped.truncated ? `; the first ${MAX_LISTED_ISSUES} of ${issues.length} problems are listed` : ''),
+            capped.list,
+          );
+        }
+        try {
+          const result = await writer.write((tx) => {
+            const outcome = valid.length > 0 ? api.store(tx, valid, input.partial ? 'partial' : 'atomic', { source: 'ingest' }) : undefined;
+            const all = [...issues, ...(outcome?.rejected ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+            const capped = capIssues(all);
+            const output = {
+              received: input.readings.length,
+              stored: outcome?.stored ?? 0,
+              duplicates: outcome?.duplicates ?? 0,
+              conflicts: outcome?.conflicts ?? [],
+              rejected_count: distinctReadings(all),
+              rejected: capped.list,
+              rejected_truncated: capped.truncated,
+              sensors_registered: outcome?.sensorsRegistered ?? [],
+              correlation_id: ctx.correlationId,
+            };
+            ctx.recordResponse?.(tx, output);
+            return output;
+          }, { correlationId: ctx.correlationId });
+          metrics.ingestRequests.inc({ outcome: 'ok' });
+          metrics.countIngest({ stored: result.stored, duplicates: result.duplicates, conflicts: result.conflicts.length, rejected: result.rejected_count });
+          return result;
+        } catch (err) {
+          metrics.ingestRequests.inc({ outcome: err instanceof AppError ? err.code : 'error' });
+          throw err;
+        }
+      },
+
+      'readings.list': (input) => {
+        const q = toReadingQuery(sensors.repo, input, input.limit + 1);
+        if (input.cursor !== undefined) {
+          const c = decodeCursor(input.cursor, input.order);
+          q.after = { ts: c.ts, sensorKey: c.sensorKey };
+        }
+        const rows = repo.list(q);
+        const more = rows.length > input.limit;
+        const page = more ? rows.slice(0, input.limit) : rows;
+        const last = page[page.length - 1];
+        return {
+          readings: page.map(readingToWire),
+          next_cursor: more && last ? encodeCursor({ order: input.order, ts: last.timestamp, sensorKey: last.sensor_key }) : null,
+        };
+      },
+
+      'readings.series': (input) => {
+        const s = sensors.require(input.id);
+        const from = input.from ?? s.first_timestamp;
+        const to = input.to ?? s.last_timestamp;
+        if (from === null || to === null) return { sensor_id: s.id, from: null, to: null, bucket_ms: 0, points: [] };
+        if (from > to) throw fieldError('from', 'from must not be after to', { code: 'range_inverted' });
+        const width = Math.max(1, Math.ceil((to - from + 1) / input.points));
+        const points = repo.series(s.sensor_key, from, to, width).map((b) => ({
+          t: toIso(from + b.b * width),
+          min: b.min,
+          max: b.max,
+          mean: b.mean,
+          count: b.count,
+        }));
+        return { sensor_id: s.id, from: toIso(from), to: toIso(to), bucket_ms: width, points };
+      },
+
+      'readings.export': (input) => {
+        const { limit: _limit, ...query } = toReadingQuery(sensors.repo, input, 0);
+        const stamp = toIso(clock()).replace(/[-:]/g, '').slice(0, 15);
+        return { contentType: 'text/csv; charset=utf-8', filename: `readings-${stamp}.csv`, body: exportReadingsCsv(repo, query, input.bom) };
+      },
+    },
+  });
+  return { module, api };
+}

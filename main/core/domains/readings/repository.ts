@@ -1,0 +1,164 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../platform/db';
+import type { Tx } from '../../platform/write-queue';
+
+// Every statement that touches the readings table lives here: storing,
+// listing by keyset, chart buckets, and reading a sensor's history in pages
+// for the models.
+
+export interface ReadingRow {
+  sensor_id: string;
+  sensor_key: number;
+  timestamp: number;
+  value: number;
+  quality: number | null;
+  metadata: string | null;
+}
+
+export interface ExportRow extends ReadingRow {
+  sensor_type: string | null;
+  unit: string | null;
+  asset_id: string | null;
+}
+
+export interface ReadingQuery {
+  /** Restrict to these sensors; an empty list matches nothing. */
+  sensorKeys?: number[];
+  sensorType?: string;
+  assetId?: string;
+  from?: number;
+  to?: number;
+  order: 'asc' | 'desc';
+  /** Keyset position: rows strictly after (timestamp, sensorKey) in the chosen order. */
+  after?: { ts: number; sensorKey: number };
+  limit: number;
+}
+
+export interface SeriesBucket {
+  b: number;
+  min: number;
+  max: number;
+  mean: number;
+  count: number;
+}
+
+/** A sensor's readings as two parallel arrays, oldest first. */
+export interface RawSeries {
+  sensor: string;
+  ts: Float64Array;
+  values: Float64Array;
+}
+
+/** At most this many readings per sensor are read for a model (the latest ones). */
+export const MAX_READINGS_PER_SENSOR = 2_000_000;
+const PAGE = 50_000;
+
+export class ReadingsRepo {
+  private readonly insertStmt;
+  private readonly valueAt;
+  private readonly batchStmt;
+  /** Listing SQL varies with the filters present; each shape is prepared once. */
+  private readonly listStatements = new Map<string, Statement<unknown[], ExportRow>>();
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare<[number, number, number, number | null, string | null, number, number]>(
+      'INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_key, timestamp) DO NOTHING',
+    );
+    this.valueAt = db.prepare<[number, number], { value: number }>('SELECT value FROM readings WHERE sensor_key = ? AND timestamp = ?');
+    this.batchStmt = db
+      .prepare<[number, number, number, number]>('SELECT timestamp, value FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? AND stored_seq = ? ORDER BY timestamp')
+      .raw(true);
+  }
+
+  /** Inserts unless (sensor, timestamp) exists; returns the stored value when it already did. */
+  insert(tx: Tx, storedSeq: number, sensorKey: number, ts: number, value: number, quality: number | null, metadata: string | null): { inserted: true } | { inserted: false; storedValue: number } {
+    if (this.insertStmt.run(sensorKey, ts, value, quality, metadata, tx.now, storedSeq).changes === 1) return { inserted: true };
+    return { inserted: false, storedValue: this.valueAt.get(sensorKey, ts)!.value };
+  }
+
+  /** The readings of one sensor stored by the batch announced as event `seq`, oldest first. */
+  storedBy(seq: number, sensorKey: number, from: number, to: number): Array<[number, number]> {
+    return this.batchStmt.all(sensorKey, from, to, seq) as Array<[number, number]>;
+  }
+
+  list(q: ReadingQuery, withSensorFields = false): ExportRow[] {
+    if (q.sensorKeys !== undefined && q.sensorKeys.length === 0) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.sensorKeys !== undefined) {
+      where.push(`r.sensor_key IN (${q.sensorKeys.map(() => '?').join(',')})`);
+      params.push(...q.sensorKeys);
+    }
+    if (q.sensorType !== undefined) { where.push('s.sensor_type = ?'); params.push(q.sensorType); }
+    if (q.assetId !== undefined) { where.push('s.asset_id = ?'); params.push(q.assetId); }
+    if (q.from !== undefined) { where.push('r.timestamp >= ?'); params.push(q.from); }
+    if (q.to !== undefined) { where.push('r.timestamp <= ?'); params.push(q.to); }
+    if (q.after !== undefined) {
+      where.push(q.order === 'asc' ? '(r.timestamp, r.sensor_key) > (?, ?)' : '(r.timestamp, r.sensor_key) < (?, ?)');
+      params.push(q.after.ts, q.after.sensorKey);
+    }
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const cols = withSensorFields ? ', s.sensor_type, s.unit, s.asset_id' : '';
+    const sql =
+      `SELECT s.id AS sensor_id, r.sensor_key, r.timestamp, r.value, r.quality, r.metadata${cols} ` +
+      `FROM readings r JOIN sensors s ON s.sensor_key = r.sensor_key ` +
+      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.timestamp ${dir}, r.sensor_key ${dir} LIMIT ?`;
+    params.push(q.limit);
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], ExportRow>(sql);
+      if (this.listStatements.size < 256) this.listStatements.set(sql, stmt);
+    }
+    return stmt.all(...params);
+  }
+
+  /** Buckets of `width` ms starting at `from`; bucket index b covers [from + b·width, from + (b+1)·width). */
+  series(sensorKey: number, from: number, to: number, width: number): SeriesBucket[] {
+    return this.db
+      .prepare<[number, number, number, number, number], SeriesBucket>(
+        `SELECT (timestamp - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, MIN(value) AS min, MAX(value) AS max, AVG(value) AS mean, COUNT(*) AS count
+         FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? GROUP BY b ORDER BY b`,
+      )
+      .all(from, width, sensorKey, from, to);
+  }
+
+  /**
+   * A sensor's readings in a range, for the models: read in pages, yielding
+   * to the event loop between pages so a large history does not stall the
+   * API; only the latest `limit` readings.
+   */
+  async history(sensor: { id: string; key: number }, range: { from?: number; to?: number }, limit = MAX_READINGS_PER_SENSOR): Promise<RawSeries> {
+    const from = range.from ?? Number.MIN_SAFE_INTEGER;
+    const to = range.to ?? Number.MAX_SAFE_INTEGER;
+    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ?').get(sensor.key, from, to) as { n: number }).n;
+    let start = from;
+    if (total > limit) {
+      const row = this.db
+        .prepare('SELECT timestamp FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp DESC LIMIT 1 OFFSET ?')
+        .get(sensor.key, from, to, limit - 1) as { timestamp: number };
+      start = row.timestamp;
+    }
+    const n = Math.min(total, limit);
+    const ts = new Float64Array(n);
+    const values = new Float64Array(n);
+    const page = this.db.prepare('SELECT timestamp, value FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp LIMIT ?').raw(true);
+    let i = 0;
+    let cursor = start;
+    while (i < n) {
+      const rows = page.all(sensor.key, cursor, to, Math.min(PAGE, n - i)) as [number, number][];
+      if (rows.length === 0) break;
+      for (const [t, v] of rows) {
+        ts[i] = t;
+        values[i] = v;
+        i++;
+      }
+      cursor = rows[rows.length - 1]![0] + 1;
+      if (i < n) await new Promise((r) => setImmediate(r));
+    }
+    return { sensor: sensor.id, ts: ts.subarray(0, i), values: values.subarray(0, i) };
+  }
+
+  count(): number {
+    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings').get()!.n;
+  }
+}

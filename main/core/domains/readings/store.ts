@@ -1,0 +1,159 @@
+import { toIso } from '../../../../contract/timestamp';
+import { AppError, type IssueDetail } from '../../platform/errors';
+import type { Tx } from '../../platform/write-queue';
+import type { SensorsApi, SensorStatsDelta } from '../sensors';
+import { sensorMismatchIssue } from './issues';
+import type { ReadingsRepo } from './repository';
+import type { ValidReading } from './validate';
+
+export interface Conflict {
+  index?: number;
+  line?: number;
+  sensor_id: string;
+  timestamp: string;
+  value: number;
+  stored_value: number;
+}
+
+export interface StoreOutcome {
+  stored: number;
+  duplicates: number;
+  conflicts: Conflict[];
+  rejected: IssueDetail[];
+  sensorsRegistered: string[];
+}
+
+export type StoreMode = 'atomic' | 'partial';
+
+export interface BatchSource {
+  source: 'ingest' | 'import';
+  importId?: string | null;
+}
+
+interface SensorState {
+  key: number | null;
+  sensor_type: string | null;
+  unit: string | null;
+  asset_id: string | null;
+  dirty: boolean;
+  accepted: boolean;
+}
+
+const DESCRIPTORS = ['sensor_type', 'unit', 'asset_id'] as const;
+
+/**
+ * Stores validated readings inside the caller's write job, and announces
+ * them: one `readings.stored` event for the batch (none when nothing new was
+ * stored), `sensor.registered` for each new sensor. Unknown sensors are
+ * registered from their first reading; a reading whose type, unit or asset
+ * contradicts its sensor is refused. An existing (sensor, timestamp) with
+ * the same value is a duplicate; with another value it is a conflict and the
+ * stored value is kept. In atomic mode any refusal or conflict throws, so
+ * the job's savepoint discards the whole batch and its events.
+ */
+export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: ReadingsRepo }, items: readonly ValidReading[], mode: StoreMode, batch: BatchSource): StoreOutcome {
+  const sensors = new Map<string, SensorState>();
+  const rejected: IssueDetail[] = [];
+  const accepted: ValidReading[] = [];
+
+  for (const item of items) {
+    const r = item.reading;
+    let state = sensors.get(r.sensor_id);
+    if (!state) {
+      const row = deps.sensors.repo.get(r.sensor_id);
+      state = row
+        ? { key: row.sensor_key, sensor_type: row.sensor_type, unit: row.unit, asset_id: row.asset_id, dirty: false, accepted: false }
+        : { key: null, sensor_type: null, unit: null, asset_id: null, dirty: false, accepted: false };
+      sensors.set(r.sensor_id, state);
+    }
+    let refused = false;
+    for (const field of DESCRIPTORS) {
+      const sent = r[field];
+      const known = state[field];
+      if (sent !== undefined && known !== null && sent !== known) {
+        rejected.push(sensorMismatchIssue(item.index, item.line, field, r.sensor_id, sent, known));
+        refused = true;
+      }
+    }
+    if (refused) continue;
+    for (const field of DESCRIPTORS) {
+      const sent = r[field];
+      if (sent !== undefined && state[field] === null) {
+        state[field] = sent;
+        state.dirty = true;
+      }
+    }
+    state.accepted = true;
+    accepted.push(item);
+  }
+
+  if (mode === 'atomic' && rejected.length > 0) {
+    throw new AppError('validation_failed', `${rejected.length} reading(s) contradict their sensors; nothing was stored`, rejected);
+  }
+
+  const registered: string[] = [];
+  for (const [id, s] of sensors) {
+    if (!s.accepted) continue;
+    if (s.key === null) {
+      s.key = deps.sensors.register(tx, id, { assetId: s.asset_id, sensorType: s.sensor_type, unit: s.unit }).sensor_key;
+      registered.push(id);
+    } else if (s.dirty) {
+      deps.sensors.repo.update(tx, id, { sensor_type: s.sensor_type, unit: s.unit, asset_id: s.asset_id });
+    }
+  }
+
+  // Rows carry the seq of the event that announces them; an unused number is just a gap.
+  const seq = tx.reserveSeq();
+  let stored = 0;
+  let duplicates = 0;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  const conflicts: Conflict[] = [];
+  const deltas = new Map<number, SensorStatsDelta>();
+  const storedSensors = new Set<string>();
+  for (const item of accepted) {
+    const r = item.reading;
+    const key = sensors.get(r.sensor_id)!.key!;
+    const res = deps.readings.insert(tx, seq, key, r.timestamp, r.value, r.quality ?? null, r.metadata === undefined ? null : JSON.stringify(r.metadata));
+    if (res.inserted) {
+      stored += 1;
+      storedSensors.add(r.sensor_id);
+      if (r.timestamp < minTs) minTs = r.timestamp;
+      if (r.timestamp > maxTs) maxTs = r.timestamp;
+      const d = deltas.get(key);
+      if (!d) deltas.set(key, { count: 1, minTs: r.timestamp, maxTs: r.timestamp, valueAtMaxTs: r.value });
+      else {
+        d.count += 1;
+        if (r.timestamp < d.minTs) d.minTs = r.timestamp;
+        if (r.timestamp >= d.maxTs) { d.maxTs = r.timestamp; d.valueAtMaxTs = r.value; }
+      }
+    } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
+      duplicates += 1;
+    } else {
+      const c: Conflict = { sensor_id: r.sensor_id, timestamp: toIso(r.timestamp), value: r.value, stored_value: res.storedValue };
+      if (item.line !== undefined) c.line = item.line;
+      else c.index = item.index;
+      conflicts.push(c);
+    }
+  }
+
+  if (mode === 'atomic' && conflicts.length > 0) {
+    throw new AppError(
+      'conflict',
+      `${conflicts.length} reading(s) carry a different value for a (sensor_id, timestamp) already stored; nothing was stored`,
+      { conflicts },
+    );
+  }
+  for (const [key, d] of deltas) deps.sensors.repo.applyStats(tx, key, d);
+  if (stored > 0) {
+    tx.emit('readings.stored', {
+      count: stored,
+      sensors: [...storedSensors].sort(),
+      from: toIso(minTs),
+      to: toIso(maxTs),
+      source: batch.source,
+      import_id: batch.importId ?? null,
+    }, { seq });
+  }
+  return { stored, duplicates, conflicts, rejected, sensorsRegistered: registered };
+}

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode, type IssueDetail } from '../../../contract/errors';
+
+// Errors that cross a boundary (HTTP, IPC, CLI) are typed: a stable code, a
+// sentence for the person reading it, and details (always present: an
+// object with context, or the list of issues). Each code maps to exactly
+// one HTTP status, in the contract.
+
+export type { ErrorCode, IssueDetail };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details ?? {};
+    this.headers = headers;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toBody(): { code: ErrorCode; message: string; details: unknown } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}
+
+/** A 422 about one field, with the issue list every validation error carries. */
+export function fieldError(field: string, message: string, extra: Partial<IssueDetail> = {}): AppError {
+  return new AppError('validation_failed', message, [{ path: field, field, message, ...extra }]);
+}
+
+/** zod's issues in the contract's issue shape. */
+export function zodIssues(error: z.ZodError): IssueDetail[] {
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    const detail: IssueDetail = { path: path || '(input)', message: i.message, code: i.code };
+    if (i.code === 'unrecognized_keys') {
+      detail.message = `unknown field(s): ${i.keys.join(', ')}`;
+      detail.code = 'unknown_field';
+      detail.params = { fields: i.keys.join(', ') };
+    }
+    if (i.path.length > 0) detail.field = String(i.path[0]);
+    else if (i.code === 'unrecognized_keys') detail.field = i.keys[0]!;
+    return detail;
+  });
+}
+
+export function inputError(error: z.ZodError): AppError {
+  const issues = zodIssues(error);
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new AppError('validation_failed', `invalid ${first.path}: ${first.message}${more}`, issues);
+}

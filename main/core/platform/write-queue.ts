@@ -1,0 +1,218 @@
+import type { EventPayload, EventType } from '../../../contract';
+import type { Clock } from './clock';
+import type { Db } from './db';
+import { AppError } from './errors';
+
+// The one write path. Every state change, and the events it causes, is a
+// job `write(tx => ...)`. Jobs that arrive while the event loop is busy run
+// together in one transaction, one savepoint each, and commit with a single
+// fsync; only then are their promises resolved and their events published.
+// A failing job rolls back its own savepoint (its events with it) and
+// leaves the others to commit.
+
+/** An event as it was committed to the outbox. */
+export interface StoredEvent<T extends EventType = EventType> {
+  seq: number;
+  id: string;
+  type: T;
+  /** Epoch ms of the transaction that wrote it. */
+  time: number;
+  correlationId: string | null;
+  causationId: string | null;
+  payload: EventPayload<T>;
+}
+
+export interface EventDraft {
+  type: EventType;
+  payload: unknown;
+  time: number;
+  correlationId: string | null;
+  causationId: string | null;
+  /** A number taken earlier with `reserveSeq` (rows written before the event carry it). */
+  seq?: number;
+}
+
+/** Where emitted events are stored, inside the current transaction (the backbone's outbox). */
+export interface EventSink {
+  /** Called once per transaction, with the write lock held, before anything is appended. */
+  begin(): void;
+  reserve(): number;
+  append(draft: EventDraft): StoredEvent;
+}
+
+export interface WriteMeta {
+  correlationId?: string | null;
+  causationId?: string | null;
+}
+
+export interface EmitOptions extends WriteMeta {
+  seq?: number;
+}
+
+/** What a write job may do besides running its repositories' statements. */
+export interface Tx {
+  /** The clock when the job started; every row and event of the job uses it. */
+  readonly now: number;
+  readonly correlationId: string | null;
+  readonly causationId: string | null;
+  /** Appends an event to the outbox in this transaction; published only once the transaction commits. */
+  emit<T extends EventType>(type: T, payload: EventPayload<T>, opts?: EmitOptions): StoredEvent<T>;
+  /** The seq the next event will get, taken now so rows written before it can refer to it. */
+  reserveSeq(): number;
+  /** Runs `fn` in a nested savepoint: if it throws, its writes and events are undone and the error rethrown. */
+  savepoint<R>(fn: () => R): R;
+}
+
+type Job<R> = (tx: Tx) => R;
+
+interface Pending {
+  run: Job<unknown>;
+  meta: WriteMeta;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface WriteQueueHooks {
+  onCommit?: (info: { jobs: number; ms: number }) => void;
+  /** Events of one commit, in seq order, after the commit is durable. */
+  onEvents?: (events: readonly StoredEvent[]) => void;
+}
+
+class JobTx implements Tx {
+  readonly events: StoredEvent[] = [];
+  private depth = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly sink: EventSink,
+    readonly now: number,
+    readonly correlationId: string | null,
+    readonly causationId: string | null,
+  ) {}
+
+  emit<T extends EventType>(type: T, payload: EventPayload<T>, opts: EmitOptions = {}): StoredEvent<T> {
+    const e = this.sink.append({
+      type,
+      payload,
+      time: this.now,
+      correlationId: opts.correlationId !== undefined ? opts.correlationId : this.correlationId,
+      causationId: opts.causationId !== undefined ? opts.causationId : this.causationId,
+      ...(opts.seq !== undefined ? { seq: opts.seq } : {}),
+    });
+    this.events.push(e);
+    return e as StoredEvent<T>;
+  }
+
+  reserveSeq(): number {
+    return this.sink.reserve();
+  }
+
+  savepoint<R>(fn: () => R): R {
+    const name = `nested_${++this.depth}`;
+    const mark = this.events.length;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const out = fn();
+      this.db.exec(`RELEASE ${name}`);
+      return out;
+    } catch (err) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      this.events.length = mark;
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+}
+
+export class WriteQueue {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private closed = false;
+  readonly stats = { commits: 0, jobs: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly sink: EventSink,
+    private readonly hooks: WriteQueueHooks = {},
+  ) {}
+
+  /** Queues a job for the next group commit; resolves with its result once it is durable. */
+  write<R>(run: Job<R>, meta: WriteMeta = {}): Promise<R> {
+    if (this.closed) return Promise.reject(new AppError('unavailable', 'the station is stopping; nothing more is written'));
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ run, meta, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /**
+   * Runs one job now, in its own transaction (after anything already
+   * queued), and returns its result: for start-up work and commands that
+   * have no event loop to wait on.
+   */
+  writeNow<R>(run: Job<R>, meta: WriteMeta = {}): R {
+    if (this.closed) throw new AppError('unavailable', 'the station is stopping; nothing more is written');
+    this.flush();
+    let outcome: { ok: true; value: R } | { ok: false; err: unknown } | undefined;
+    this.pending.push({ run, meta, resolve: (value) => (outcome = { ok: true, value: value as R }), reject: (err) => (outcome = { ok: false, err }) });
+    this.flush();
+    if (!outcome) throw new Error('write job did not run');
+    if (!outcome.ok) throw outcome.err;
+    return outcome.value;
+  }
+
+  /** Runs everything queued now; used on shutdown. */
+  flush(): void {
+    this.scheduled = false;
+    const jobs = this.pending;
+    this.pending = [];
+    if (jobs.length === 0) return;
+    const started = performance.now();
+    const outcomes: Array<{ ok: true; value: unknown; tx: JobTx } | { ok: false; err: unknown }> = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.sink.begin();
+      for (const job of jobs) {
+        const tx = new JobTx(this.db, this.sink, this.clock(), job.meta.correlationId ?? null, job.meta.causationId ?? null);
+        this.db.exec('SAVEPOINT job');
+        try {
+          const value = job.run(tx);
+          this.db.exec('RELEASE job');
+          outcomes.push({ ok: true, value, tx });
+        } catch (err) {
+          this.db.exec('ROLLBACK TO job');
+          this.db.exec('RELEASE job');
+          outcomes.push({ ok: false, err });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    this.stats.commits += 1;
+    this.stats.jobs += jobs.length;
+    this.hooks.onCommit?.({ jobs: jobs.length, ms: performance.now() - started });
+    const events: StoredEvent[] = [];
+    for (const o of outcomes) if (o.ok) events.push(...o.tx.events);
+    jobs.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.err);
+    });
+    if (events.length > 0) this.hooks.onEvents?.(events);
+  }
+
+  /** Writes what is queued, then refuses further jobs. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}
