@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStation, type Station } from '../../main/core/app';
+import { createStation, type Station, type StationOptions } from '../../main/core/app';
 import { loadConfig, type StationConfig } from '../../main/core/config';
-import { createLogger } from '../../main/core/log';
+import { createLogger } from '../../main/core/platform/log';
 import type { Scope } from '../../contract';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -38,7 +38,7 @@ export interface TestResponse {
   text: string;
 }
 
-export async function startStation(overrides: Partial<StationConfig> = {}, opts: { rendererDir?: string; now?: () => number; dir?: string } = {}): Promise<TestStation> {
+export async function startStation(overrides: Partial<StationConfig> = {}, opts: { rendererDir?: string; now?: () => number; dir?: string; station?: Partial<StationOptions> } = {}): Promise<TestStation> {
   const dir = opts.dir ?? tempDir();
   const config: StationConfig = {
     ...loadConfig({ env: {}, flags: { 'data-dir': dir } }),
@@ -54,6 +54,7 @@ export async function startStation(overrides: Partial<StationConfig> = {}, opts:
     validateOutput: true,
     ...(opts.rendererDir ? { rendererDir: opts.rendererDir } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...opts.station,
   });
   const url = await station.start();
   const request = async (method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> => {

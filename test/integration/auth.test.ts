@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStation, isLoopback } from '../../main/core/app';
 import { loadConfig } from '../../main/core/config';
-import { createLogger } from '../../main/core/log';
+import { createLogger } from '../../main/core/platform/log';
 import { ADMIN_KEY, reading, startStation, tempDir, type TestStation } from '../helpers/station';
 
 const T0 = Date.UTC(2024, 4, 1, 12);
@@ -117,15 +117,16 @@ describe('authentication and scopes', () => {
     }
   });
 
-  it('exchanges the one-time sign-in token for a session key exactly once', async () => {
-    const token = s.station.services.signInTokens.token;
+  it('exchanges the one-time sign-in token for an admin browser session exactly once', async () => {
+    const token = await s.station.signInToken(() => undefined);
     const first = await s.request('POST', '/api/v1/auth/sign-in', { body: { token }, key: null });
     expect(first.status).toBe(200);
-    expect((await s.request('GET', '/api/v1/auth/whoami', { key: first.body.key })).body.scopes).toEqual(['admin']);
+    expect(first.body.scopes).toEqual(['admin']);
+    expect(JSON.stringify(first.body)).not.toMatch(/smc_/);
+    expect(first.headers.get('set-cookie')).toMatch(/^smc_session=[^;]+;.*HttpOnly/i);
     const reuse = await s.request('POST', '/api/v1/auth/sign-in', { body: { token }, key: null });
     expect(reuse.status).toBe(401);
-    expect(reuse.body.error.message).toMatch(/works once/);
-    expect(s.station.services.signInTokens.token).not.toBe(token);
+    expect(reuse.body.error.details).toMatchObject({ reason: 'token_invalid' });
   });
 });
 
@@ -162,16 +163,35 @@ describe('rate limits', () => {
     }
   });
 
-  it('throttles repeated failed authentication from one address', async () => {
+  it('throttles repeated wrong keys from one address, never a valid key', async () => {
     const s = await startStation();
     try {
       const statuses = [];
-      for (let i = 0; i < 32; i++) statuses.push((await s.request('GET', '/api/v1/sensors', { key: `guess-${i}` })).status);
+      for (let i = 0; i < 32; i++) statuses.push((await s.request('GET', '/api/v1/sensors', { key: `smc_guess-${i}` })).status);
       expect(statuses.slice(0, 30).every((x) => x === 401)).toBe(true);
       expect(statuses.slice(30)).toEqual([429, 429]);
-      const blocked = await s.request('GET', '/api/v1/sensors');
-      expect(blocked.status).toBe(429);
-      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      const wrong = await s.request('GET', '/api/v1/sensors', { key: 'smc_guess-again' });
+      expect(wrong.status).toBe(429);
+      expect(Number(wrong.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Someone else's failures never lock out a valid key from the same address.
+      expect((await s.request('GET', '/api/v1/sensors')).status).toBe(200);
+      const reader = await s.createKey(['read']);
+      expect((await s.request('GET', '/api/v1/sensors', { key: reader })).status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('keeps valid keys working during a flood of keyless requests (a web page can make a browser send them)', async () => {
+    const s = await startStation();
+    try {
+      const ingestKey = await s.createKey(['ingest']);
+      const flood = await Promise.all(Array.from({ length: 200 }, () => s.request('GET', '/api/v1/sensors', { key: null })));
+      expect(new Set(flood.map((r) => r.status))).toEqual(new Set([401]));
+      expect((await s.request('GET', '/api/v1/sensors')).status).toBe(200);
+      expect((await s.request('POST', '/api/v1/data/ingest', { key: ingestKey, body: reading('flood', T0, 1) })).status).toBe(200);
+      // Keyless requests are not counted as guesses: the 201st is still a plain 401, not 429.
+      expect((await s.request('GET', '/api/v1/sensors', { key: null })).status).toBe(401);
     } finally {
       await s.stop();
     }

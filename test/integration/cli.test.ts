@@ -2,8 +2,10 @@ import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION } from '../../main/core/db/migrate';
-import { openDatabase } from '../../main/core/db/open';
+import { MIGRATIONS } from '../../main/core/app';
+import { openDatabase } from '../../main/core/platform/db';
+
+const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 import { runCli, spawnServe } from '../helpers/serve-process';
 import { ROOT, tempDir } from '../helpers/station';
 
@@ -57,7 +59,7 @@ describe('smc command line', () => {
 
   it('refuses a database written by a newer version, with a clear message', async () => {
     const dir = tempDir();
-    openDatabase(join(dir, 'station.db')).close();
+    openDatabase(join(dir, 'station.db'), { migrations: MIGRATIONS }).close();
     const raw = new Database(join(dir, 'station.db'));
     raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     raw.close();
@@ -91,7 +93,42 @@ describe('smc command line', () => {
     const bad = await runCli(['keys', 'create', '--name', 'x', '--scopes', 'root', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/got 'root'/);
+    expect((await runCli(['keys', 'revoke', 'no-such-key', '--data-dir', dir])).code).toBe(1);
+    // The commands call the station's operations: audited, with the CLI as the actor.
+    const db = new Database(join(dir, 'station.db'), { readonly: true });
+    const actions = db.prepare("SELECT action, actor FROM audit_log WHERE target = ? ORDER BY at").all(id);
+    db.close();
+    expect(actions).toEqual([{ action: 'keys.create', actor: 'cli' }, { action: 'keys.revoke', actor: 'cli' }]);
     await stop(p.child);
+  });
+
+  it('prints a new sign-in link the running station accepts, once', async () => {
+    const dir = tempDir();
+    const p = await spawnServe(['--port', '0', '--data-dir', dir, '--no-sign-in-link']);
+    const port = new URL(p.url).port;
+    const r = await runCli(['sign-in-link', '--data-dir', dir, '--port', port]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = new RegExp(`sign in to the web console: http://127\\.0\\.0\\.1:${port}/\\?token=([A-Za-z0-9_-]+)`).exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    const signIn = (token: string) => fetch(`${p.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    expect((await signIn(m![1]!)).status).toBe(200);
+    expect((await signIn(m![1]!)).status).toBe(401);
+    await stop(p.child);
+  });
+
+  it('refuses a second station on the same data directory, naming the first', async () => {
+    const dir = tempDir();
+    const p = await spawnServe(['--port', '0', '--data-dir', dir]);
+    const r = await runCli(['serve', '--port', '0', '--data-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`another station \\(process ${p.child.pid}\\) is already running on`));
+    await stop(p.child);
+    // A lock left by a killed station does not block the next start.
+    const q = await spawnServe(['--port', '0', '--data-dir', dir]);
+    q.child.kill('SIGKILL');
+    await new Promise((resolve) => q.child.once('exit', resolve));
+    const again = await spawnServe(['--port', '0', '--data-dir', dir]);
+    expect(await stop(again.child)).toBe(0);
   });
 
   it('runs the same from npm: `npm run serve -- <flags>` equals `npm run smc -- serve <flags>`', async () => {

@@ -16,6 +16,10 @@ import { tempDir } from '../helpers/station';
 // and the sensors' running statistics, kept in the same transaction, match
 // the rows. The database file is checked directly while the process is dead,
 // and through the API after each restart.
+//
+// The outbox commits with the state it describes: after every kill the sum
+// of `count` over readings.stored events equals the readings stored, exactly,
+// and each event's count is the number of readings that carry its seq.
 
 const SEED = Number(process.env.SMC_CRASH_SEED ?? 0x5eed);
 const CYCLES = 10;
@@ -139,21 +143,25 @@ function verify(label: string, ledger: Ledger, rows: Row[], stats: SensorStats[]
 }
 
 /** Rows and sensor statistics straight from the database file (the process must be dead or idle). */
-function readDbFile(file: string): { rows: Row[]; stats: SensorStats[]; integrity: string } {
+function readDbFile(file: string): { rows: Row[]; stats: SensorStats[]; integrity: string; announced: number; mismatched: string[] } {
   const db = new Database(file, { readonly: true });
   try {
     const rows = db
-      .prepare<[], { id: string; ts: number; value: number }>('SELECT s.id, r.ts, r.value FROM readings r JOIN sensors s ON s.sensor_key = r.sensor_key')
+      .prepare<[], { id: string; ts: number; value: number }>('SELECT s.id, r.timestamp AS ts, r.value FROM readings r JOIN sensors s ON s.sensor_key = r.sensor_key')
       .all()
       .map((r): Row => [r.id, r.ts, r.value]);
     const stats = db
       .prepare<[], { id: string; reading_count: number; first_ts: number | null; last_ts: number | null; last_value: number | null }>(
-        'SELECT id, reading_count, first_ts, last_ts, last_value FROM sensors',
+        'SELECT id, reading_count, first_timestamp AS first_ts, last_timestamp AS last_ts, last_value FROM sensors',
       )
       .all()
       .map((s) => ({ id: s.id, count: s.reading_count, first: s.first_ts, last: s.last_ts, latest: s.last_value }));
     const integrity = String(db.pragma('quick_check', { simple: true }));
-    return { rows, stats, integrity };
+    const events = db.prepare<[], { seq: number; count: number }>("SELECT seq, json_extract(payload, '$.count') AS count FROM events WHERE type = 'readings.stored'").all();
+    const bySeq = new Map(db.prepare<[], { seq: number | null; n: number }>('SELECT stored_seq AS seq, COUNT(*) AS n FROM readings GROUP BY stored_seq').all().map((r) => [r.seq, r.n]));
+    const mismatched = events.filter((e) => bySeq.get(e.seq) !== e.count).map((e) => `event ${e.seq} announces ${e.count} readings, ${bySeq.get(e.seq) ?? 0} carry its seq`);
+    for (const seq of bySeq.keys()) if (!events.some((e) => e.seq === seq)) mismatched.push(`readings carry seq ${seq}, which no readings.stored event has`);
+    return { rows, stats, integrity, announced: events.reduce((n, e) => n + e.count, 0), mismatched };
   } finally {
     db.close();
   }
@@ -181,8 +189,8 @@ async function readApi(url: string): Promise<{ rows: Row[]; stats: SensorStats[]
   } while (cursor);
   const sensors = await api(url, '/api/v1/sensors');
   const iso = (s: string | null) => (s === null ? null : Date.parse(s));
-  const stats = (sensors.body.sensors as Array<{ id: string; reading_count: number; first_timestamp: string | null; last_timestamp: string | null; latest_value: number | null }>).map(
-    (s) => ({ id: s.id, count: s.reading_count, first: iso(s.first_timestamp), last: iso(s.last_timestamp), latest: s.latest_value }),
+  const stats = (sensors.body.sensors as Array<{ id: string; reading_count: number; first_timestamp: string | null; last_timestamp: string | null; last_value: number | null }>).map(
+    (s) => ({ id: s.id, count: s.reading_count, first: iso(s.first_timestamp), last: iso(s.last_timestamp), latest: s.last_value }),
   );
   return { rows, stats };
 }
@@ -300,6 +308,8 @@ describe('crash safety of batch ingest', () => {
       // The file as the crash left it, before anything recovers it.
       const disk = readDbFile(dbFile);
       if (disk.integrity !== 'ok') problems.push(`after kill ${cycle + 1}: quick_check says ${disk.integrity}`);
+      if (disk.announced !== disk.rows.length) problems.push(`after kill ${cycle + 1}: readings.stored events announce ${disk.announced} readings, ${disk.rows.length} are stored`);
+      problems.push(...disk.mismatched.map((m) => `after kill ${cycle + 1}: ${m}`));
       problems.push(...verify(`after kill ${cycle + 1} (file)`, ledger, disk.rows, disk.stats));
       const acked = ledger.count(['acked'], cycle);
       const stored = ledger.count(['stored'], cycle);
@@ -322,6 +332,8 @@ describe('crash safety of batch ingest', () => {
     out(`total: ${total.batches} acknowledged batches / ${total.readings} readings, ${disk.rows.length} rows; ${((performance.now() - started) / 1000).toFixed(1)} s`);
     expect(problems).toEqual([]);
     expect(disk.rows.length).toBe(total.readings);
+    expect(disk.announced).toBe(disk.rows.length);
+    expect(disk.mismatched).toEqual([]);
     expect(total.readings).toBeGreaterThan(CYCLES * 1000);
-  }, 110_000);
+  }, 180_000);
 });

@@ -39,7 +39,7 @@ describe('POST /api/v1/data/import', () => {
     const r = await importBody(s, csv);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ format: 'csv', status: 'completed', rows: 10, stored: 3, duplicates: 0, conflicts: 1, rejected: 6 });
-    const byLine = Object.fromEntries(r.body.issues.map((i: { line: number; message: string }) => [i.line, i.message]));
+    const byLine = Object.fromEntries(r.body.issues.map((i: { line: number; message: string; detail?: string }) => [i.line, i.detail ?? i.message]));
     expect(byLine[4]).toMatch(/value must be a finite number, got string '1,5'/);
     expect(byLine[5]).toMatch(/got string 'NaN'/);
     expect(byLine[6]).toMatch(/unit 'psi' contradicts sensor 'imp-1'/);
@@ -63,21 +63,21 @@ describe('POST /api/v1/data/import', () => {
     const r = await importBody(s, nd, 'application/x-ndjson');
     expect(r.body).toMatchObject({ format: 'ndjson', rows: 4, stored: 2, rejected: 2 });
     expect(r.body.issues.map((i: { line: number }) => i.line)).toEqual([2, 3]);
-    expect(r.body.issues[0].message).toMatch(/not valid JSON/);
+    expect(r.body.issues[0].detail ?? r.body.issues[0].message).toMatch(/not valid JSON/);
   });
 
   it('takes column defaults and an assumed zone for files from handheld instruments (NAB sample)', async () => {
     const csv = readFileSync(join(ROOT, 'test', 'fixtures', 'nab-machine-temperature-head2000.csv'), 'utf8');
     const refused = await importBody(s, csv, 'text/csv', '?sensor_id=machine-temp');
     expect(refused.body).toMatchObject({ stored: 0, rejected: 2000 });
-    expect(refused.body.issues[0].message).toMatch(/no UTC offset/);
+    expect(refused.body.issues[0].detail).toMatch(/no UTC offset/);
     expect(refused.body.issues_truncated).toBe(true);
     expect(refused.body.issues).toHaveLength(1000);
 
     const r = await importBody(s, csv, 'text/csv', '?sensor_id=machine-temp&sensor_type=temperature&unit=F&asset_id=machine-1&assume_timezone=UTC');
     expect(r.body).toMatchObject({ rows: 2000, stored: 2000, rejected: 0 });
     const sensor = (await s.request('GET', '/api/v1/sensors/machine-temp')).body;
-    expect(sensor).toMatchObject({ type: 'temperature', unit: 'F', asset_id: 'machine-1', reading_count: 2000, first_timestamp: '2013-12-02T21:15:00.000Z' });
+    expect(sensor).toMatchObject({ sensor_type: 'temperature', unit: 'F', asset_id: 'machine-1', reading_count: 2000, first_timestamp: '2013-12-02T21:15:00.000Z' });
   });
 
   it('validates without storing on a dry run, reporting what would happen', async () => {
@@ -117,7 +117,7 @@ describe('POST /api/v1/data/import', () => {
     expect((await s.request('GET', '/api/v1/data/imports')).body.imports[0].import_id).toBe(id);
     const reused = await importBody(s, `sensor_id,timestamp,value\nrec-1,${T0 + 1},1\n`, 'text/csv', `?import_id=${id}`);
     expect(reused.status).toBe(409);
-    expect((await s.request('GET', '/api/v1/data/imports/not-a-uuid')).status).toBe(422);
+    expect((await s.request('GET', '/api/v1/data/imports/not%20an%20id')).status).toBe(422);
     expect((await s.request('GET', `/api/v1/data/imports/${randomUUID()}`)).status).toBe(404);
   });
 });

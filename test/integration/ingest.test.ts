@@ -74,7 +74,10 @@ describe('POST /api/v1/data/ingest', () => {
       const issue = r.body.error.details.find((d: { field: string }) => d.field === field);
       expect(issue, JSON.stringify(r.body.error.details)).toBeDefined();
       expect(issue).toMatchObject({ index: 1, path: `readings.1.${field}` });
-      expect(issue.message).toMatch(message);
+      // The precise rule for integrators; a sentence without field names for the operator; a code to translate it.
+      expect(issue.detail ?? issue.message).toMatch(message);
+      expect(issue.code).toMatch(/^[a-z_]+$/);
+      expect(issue.message).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
       const stored = await s.request('GET', '/api/v1/sensors/readings?sensor_id=valid-neighbour');
       expect(stored.body.readings).toHaveLength(0);
     });
@@ -120,7 +123,7 @@ describe('POST /api/v1/data/ingest', () => {
       const first = await ingest(s, reading('reg-1', T0, 20, { sensor_type: 'Temperature', unit: 'C', asset_id: 'pump-7' }));
       expect(first.body.sensors_registered).toEqual(['reg-1']);
       const sensor = await s.request('GET', '/api/v1/sensors/reg-1');
-      expect(sensor.body).toMatchObject({ id: 'reg-1', type: 'temperature', unit: 'C', asset_id: 'pump-7', reading_count: 1 });
+      expect(sensor.body).toMatchObject({ id: 'reg-1', sensor_type: 'temperature', unit: 'C', asset_id: 'pump-7', reading_count: 1 });
 
       for (const [field, value, msg] of [
         ['unit', 'F', /unit 'F' contradicts sensor 'reg-1', registered with unit 'C'/],
@@ -129,8 +132,8 @@ describe('POST /api/v1/data/ingest', () => {
       ] as const) {
         const r = await ingest(s, reading('reg-1', T0 + 1, 21, { [field]: value }));
         expect(r.status).toBe(422);
-        expect(r.body.error.details[0]).toMatchObject({ index: 0, field });
-        expect(r.body.error.details[0].message).toMatch(msg);
+        expect(r.body.error.details[0]).toMatchObject({ index: 0, field, code: 'sensor_mismatch' });
+        expect(r.body.error.details[0].detail).toMatch(msg);
       }
       // Omitting type and unit is fine: the sensor's own apply.
       expect((await ingest(s, reading('reg-1', T0 + 1, 21))).body.stored).toBe(1);

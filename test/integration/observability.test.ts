@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../contract';
 import { reading, startStation, type TestStation } from '../helpers/station';
-import { LATEST_SCHEMA_VERSION } from '../../main/core/db/migrate';
+import { MIGRATIONS } from '../../main/core/app';
+
+const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
 describe('health, metrics and API docs', () => {
   let s: TestStation;
@@ -43,6 +45,20 @@ describe('health, metrics and API docs', () => {
       const entry = spec.body.paths[op.http.path]?.[op.http.method.toLowerCase()];
       expect(entry, `${op.http.method} ${op.http.path}`).toBeDefined();
       expect(entry.operationId).toBe(op.name);
+    }
+    // The replaced system's paths answer too, documented as deprecated aliases of one canonical path.
+    const aliased = Object.values(operations).filter((op) => op.http?.aliases?.length);
+    expect(aliased.map((op) => op.name).sort()).toEqual(['ml.detect', 'ml.drift', 'readings.export', 'readings.list']);
+    for (const op of aliased) {
+      for (const alias of op.http!.aliases!) {
+        const entry = spec.body.paths[alias]?.[op.http!.method.toLowerCase()];
+        expect(entry, alias).toMatchObject({ deprecated: true });
+        expect(entry.summary).toContain(op.http!.path);
+      }
+    }
+    // One path style: kebab-case nouns under /api/v1 (and /health).
+    for (const op of Object.values(operations)) {
+      if (op.http) expect(op.http.path, op.name).toMatch(/^(\/api\/v1|\/health)(\/([a-z0-9]+(-[a-z0-9]+)*|\{[a-z_]+\}))*$/);
     }
     const ingest = spec.body.paths['/api/v1/data/ingest'].post;
     expect(JSON.stringify(ingest.requestBody)).toContain('sensor_id');

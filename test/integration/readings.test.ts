@@ -32,21 +32,21 @@ describe('readings API', () => {
     const p1 = r.body.sensors.find((x: { id: string }) => x.id === 'p1.temp');
     expect(p1).toMatchObject({
       asset_id: 'pump-1',
-      type: 'temperature',
+      sensor_type: 'temperature',
       unit: 'C',
       reading_count: 1000,
       first_timestamp: new Date(T0).toISOString(),
       last_timestamp: new Date(T0 + 999 * MIN).toISOString(),
-      latest_value: Math.sin(999 / 50) * 10 + 9.99,
+      last_value: Math.sin(999 / 50) * 10 + 9.99,
     });
     expect((await s.request('GET', '/api/v1/sensors?asset_id=pump-1')).body.sensors.map((x: { id: string }) => x.id)).toEqual(['p1.temp', 'p1.vib']);
-    expect((await s.request('GET', '/api/v1/sensors?type=temperature')).body.sensors).toHaveLength(2);
+    expect((await s.request('GET', '/api/v1/sensors?sensor_type=temperature')).body.sensors).toHaveLength(2);
   });
 
   it('keeps the latest value on the newest timestamp when old readings are backfilled', async () => {
     await s.request('POST', '/api/v1/data/ingest', { body: reading('p2.temp', T0 - 10 * MIN, -100) });
     const p2 = (await s.request('GET', '/api/v1/sensors/p2.temp')).body;
-    expect(p2.latest_value).toBe(Math.sin(999 / 50) * 10 + 9.99);
+    expect(p2.last_value).toBe(Math.sin(999 / 50) * 10 + 9.99);
     expect(p2.first_timestamp).toBe(new Date(T0 - 10 * MIN).toISOString());
     expect(p2.reading_count).toBe(1001);
   });
@@ -57,7 +57,7 @@ describe('readings API', () => {
     expect(await q(`sensor_id=p1.temp&${range}`)).toHaveLength(10);
     expect(await q(`sensor_id=p1.temp&sensor_id=p1.vib&${range}`)).toHaveLength(20);
     expect(await q(`sensor_id=p1.temp,p2.temp&${range}`)).toHaveLength(20);
-    expect(new Set((await q(`type=temperature&${range}`)).map((r) => r.sensor_id))).toEqual(new Set(['p1.temp', 'p2.temp']));
+    expect(new Set((await q(`sensor_type=temperature&${range}`)).map((r) => r.sensor_id))).toEqual(new Set(['p1.temp', 'p2.temp']));
     expect(new Set((await q(`asset_id=pump-1&${range}`)).map((r) => r.sensor_id))).toEqual(new Set(['p1.temp', 'p1.vib']));
     expect(await q('sensor_id=unknown-sensor')).toEqual([]);
     const desc = await q(`sensor_id=p1.temp&order=desc&limit=3`);
@@ -136,7 +136,8 @@ describe('readings API', () => {
     // Each bucket agrees with the raw readings it covers.
     const values = Array.from({ length: 1000 }, (_, i) => ({ t: T0 + i * MIN, v: Math.sin(i / 50) * 10 + i / 100 }));
     for (const p of points) {
-      const inside = values.filter((x) => x.t >= p.t && x.t < p.t + bucket_ms).map((x) => x.v);
+      const start = Date.parse(p.t);
+      const inside = values.filter((x) => x.t >= start && x.t < start + bucket_ms).map((x) => x.v);
       expect(p.count).toBe(inside.length);
       expect(p.min).toBeCloseTo(Math.min(...inside), 9);
       expect(p.max).toBeCloseTo(Math.max(...inside), 9);
@@ -167,7 +168,7 @@ describe('readings API', () => {
   });
 
   it('exports large sets completely, in order, across internal pages', async () => {
-    const res = await fetch(`${s.url}/api/v1/sensors/readings/export?type=temperature&bom=true`, { headers: { 'x-api-key': s.adminKey } });
+    const res = await fetch(`${s.url}/api/v1/readings/export?sensor_type=temperature&bom=true`, { headers: { 'x-api-key': s.adminKey } });
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     const rows = bytes.subarray(3).toString('utf8').trim().split('\r\n');

@@ -30,6 +30,7 @@ export const DEFAULT_LIMITS: LimitOptions = {
 declare module 'fastify' {
   interface FastifyRequest {
     reservedBodyBytes: number;
+    watchedBody: unknown;
   }
 }
 
@@ -68,10 +69,13 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
   sweep.unref();
 
   app.decorateRequest('reservedBodyBytes', 0);
+  app.decorateRequest('watchedBody', null);
   app.addHook('preParsing', async (req, _reply, payload) => {
+    const declared = Number(req.headers['content-length']);
+    // No body coming: nothing to count or watch.
+    if (!(declared > 0) && req.headers['transfer-encoding'] === undefined) return payload;
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const streamed = streamedTypes.includes(type);
-    const declared = Number(req.headers['content-length']);
     if (!streamed && Number.isFinite(declared) && declared > 0 && !reserve(req, declared)) throw busy();
     const w: Watched = { started: Date.now(), received: 0, fail: () => undefined };
     const guard = new Transform({
@@ -86,13 +90,19 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
       req.raw.destroy(err);
     };
     watched.add(w);
+    req.watchedBody = w;
     const done = () => watched.delete(w);
     guard.once('end', done);
     guard.once('close', done);
+    (payload as Readable).once('end', done);
     (payload as Readable).once('error', (err) => guard.destroy(err));
     return (payload as Readable).pipe(guard);
   });
-  app.addHook('onResponse', async (req) => release(req));
-  app.addHook('onRequestAbort', async (req) => release(req));
+  const finished = (req: FastifyRequest) => {
+    release(req);
+    if (req.watchedBody) watched.delete(req.watchedBody as Watched);
+  };
+  app.addHook('onResponse', async (req) => finished(req));
+  app.addHook('onRequestAbort', async (req) => finished(req));
   return { inFlight: () => inFlight, close: () => clearInterval(sweep) };
 }

@@ -85,7 +85,7 @@ export async function runImport(deps: ImportDeps, body: Readable, opts: ImportOp
     for (const row of chunk) {
       if ('error' in row) {
         progress.rejected += 1;
-        addIssues([{ path: `line.${row.line}`, line: row.line, field: row.field ?? 'row', message: row.error }]);
+        addIssues([{ path: `line.${row.line}`, line: row.line, field: row.field ?? 'row', code: 'unreadable_row', message: row.error }]);
         continue;
       }
       items.push(applyDefaults(row.value, opts.defaults, assumeOffsetMinutes));
@@ -108,6 +108,7 @@ export async function runImport(deps: ImportDeps, body: Readable, opts: ImportOp
         field: 'value',
         code: 'conflict',
         message: `The value ${c.value} differs from the value ${c.stored_value} already stored for ${c.sensor_id} at ${c.timestamp}; the stored value was kept.`,
+        detail: `value ${c.value} conflicts with stored value ${c.stored_value} for ${c.sensor_id} at ${c.timestamp}`,
         params: { value: c.value, stored_value: c.stored_value, sensor_id: c.sensor_id, timestamp: c.timestamp },
       })));
     }

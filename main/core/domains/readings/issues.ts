@@ -61,9 +61,10 @@ export function zodReadingIssues(error: z.ZodError, index: number, line: number 
         issue(index, line, k, 'unknown_field', `“${k}” is not a field of a reading.`, `unknown field '${k}' (fields: ${READING_FIELDS.join(', ')})`, { field: k }),
       );
     }
-    if (i.path.length === 0) return [issue(index, line, 'reading', 'not_an_object', 'Each reading must be an object with sensor_id, timestamp and value.', i.message)];
+    if (i.path.length === 0) return [issue(index, line, 'reading', 'not_an_object', 'Each reading must be an object with a sensor ID, a time and a value.', i.message)];
     const field = i.path.map(String).join('.');
-    const missing = i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined || /is required$/.test(i.message);
+    // The contract's messages say "… is required" exactly when a field is absent.
+    const missing = /is required$/.test(i.message);
     const { code, message } = sentence(String(i.path[0]), missing, i.message);
     return [issue(index, line, field, code, message, i.message)];
   });
