@@ -28,6 +28,8 @@ interface Slot {
   scheduled: boolean;
   timer: NodeJS.Timeout | undefined;
   state: 'idle' | 'running' | 'backoff';
+  /** No delivery before this time (epoch ms): the backoff after a failure. */
+  notBefore: number;
   types: Set<string>;
 }
 
@@ -57,9 +59,16 @@ export class Dispatcher {
     private readonly opts: DispatcherOptions,
   ) {}
 
+  /** Adds a consumer; one added after start begins at once (from its offset, or where `startAt` says). */
   register(consumer: Consumer): void {
     if (this.slots.has(consumer.name)) throw new Error(`consumer '${consumer.name}' is registered twice`);
-    this.slots.set(consumer.name, { consumer, chain: Promise.resolve(), scheduled: false, timer: undefined, state: 'idle', types: new Set(consumer.types) });
+    const slot: Slot = { consumer, chain: Promise.resolve(), scheduled: false, timer: undefined, state: 'idle', notBefore: 0, types: new Set(consumer.types) };
+    this.slots.set(consumer.name, slot);
+    if (this.running) {
+      const head = this.outbox.head();
+      this.writer.writeNow((tx) => this.offsets.ensure(tx, consumer.name, consumer.startAt === 'now' ? head : 0));
+      this.schedule(slot, 0);
+    }
   }
 
   /** Registers offsets for new consumers and delivers whatever is pending (after a restart, too). */
@@ -124,6 +133,12 @@ export class Dispatcher {
   private async pump(s: Slot): Promise<void> {
     s.scheduled = false;
     if (!this.running) return;
+    // Woken early (new events arrived during a backoff): wait out the rest of it.
+    const early = s.notBefore - Date.now();
+    if (early > 0) {
+      this.schedule(s, early);
+      return;
+    }
     const c = s.consumer;
     const from = this.offsets.get(c.name)?.seq ?? 0;
     const events = this.outbox.after(from, this.opts.batch, c.types);
@@ -168,7 +183,7 @@ export class Dispatcher {
       c.reset?.();
       s.state = 'backoff';
       this.log.error({ err, consumer: c.name }, 'could not commit a consumer\'s work; retrying');
-      this.schedule(s, backoffMs(1, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random));
+      this.backoff(s, backoffMs(1, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random));
       return;
     }
     if (failure) {
@@ -181,12 +196,18 @@ export class Dispatcher {
         s.state = 'backoff';
         const wait = backoffMs(outcome.attempts, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random);
         this.log.warn({ consumer: c.name, seq: f.event.seq, attempt: outcome.attempts, retryInMs: wait, err: message(f.err) }, 'consumer failed on an event; retrying');
-        this.schedule(s, wait);
+        this.backoff(s, wait);
       }
       return;
     }
     s.state = 'idle';
+    s.notBefore = 0;
     if (events.length === this.opts.batch) this.schedule(s, 0);
+  }
+
+  private backoff(s: Slot, wait: number): void {
+    s.notBefore = Date.now() + wait;
+    this.schedule(s, wait);
   }
 
   /** Delivers an open dead letter once more; `audit` runs in the same transaction. */
