@@ -249,8 +249,8 @@ export const rollbackModel = defineOperation({
 const ModelInfo = z.object({
   name: z.string().nullable(),
   version: z.number().nullable(),
-  /** What produced the result: a trained TF.js model or the statistical fallback. */
-  method: z.enum(['autoencoder', 'statistical', 'mlp', 'persistence', 'rul-net']),
+  /** What produced the result: a trained TF.js model, or the statistical fallback (for forecasts: the rule its backtest chose). */
+  method: z.enum(['autoencoder', 'statistical', 'mlp', 'persistence', 'mean', 'damped_trend', 'rul-net']),
   fallback: z.boolean(),
   /** Why the fallback was used (no model, model loading disabled, model failed to load). */
   fallback_reason: z.string().nullable(),

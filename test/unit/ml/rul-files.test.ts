@@ -12,6 +12,7 @@ import {
 } from '../../../main/core/ml/rul';
 import { MlInputError } from '../../../main/core/ml/ml-errors';
 import { quietContext } from '../../../main/core/ml/runtime/train-context';
+import { notFloat32Decimals } from '../../helpers/ml-data';
 import { tempDir } from '../../helpers/station';
 
 // Reading run-to-failure CSV files (C-MAPSS as shipped, without a header, and
@@ -104,7 +105,11 @@ describe('RUL model file', () => {
     const a = await loadRulPredictor(model.artifact, model.meta);
     const b = await loadRulPredictor(back.artifact, back.meta);
     try {
-      expect(b.predictAssets(data)).toEqual(a.predictAssets(data));
+      const estimates = a.predictAssets(data);
+      expect(b.predictAssets(data)).toEqual(estimates);
+      // Outputs of a float32 network, written as float32 decimals; lower <= value <= upper.
+      expect(notFloat32Decimals(estimates.flatMap((e) => [e.value, e.lower, e.upper]))).toBe(0);
+      for (const e of estimates) expect(e.lower <= e.value && e.value <= e.upper).toBe(true);
     } finally {
       a.dispose();
       b.dispose();

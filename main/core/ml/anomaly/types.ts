@@ -10,8 +10,8 @@ import type { ScoreParts } from './score-parts';
 export interface SeriesMatrix {
   sensors: string[];
   timestamps: Float64Array;
-  /** Row-major rows x sensors; every value finite. */
-  values: Float32Array;
+  /** Row-major rows x sensors; every value finite. The model reads them as float32 once normalised. */
+  values: Float32Array | Float64Array;
 }
 
 export interface AnomalyTrainOptions {

@@ -38,7 +38,7 @@ function meanError(errs: ArrayLike<number>, offset: number, s: number): number {
   return Math.fround(sum / s);
 }
 
-function normaliseInto(src: Float32Array, from: number, to: number, norm: Normalisation, out: Float32Array): void {
+function normaliseInto(src: ArrayLike<number>, from: number, to: number, norm: Normalisation, out: Float32Array): void {
   const s = norm.mean.length;
   for (let i = from, o = 0; i < to; i++, o++) {
     const j = i % s;
@@ -94,8 +94,8 @@ export function windowedDetector(m: WindowErrorModel): AnomalyDetector {
         for (let j = 0; j < s; j++) {
           const v = row[j]!;
           if (!Number.isFinite(v)) throw new MlInputError(`sensor '${m.sensors[j]}' reading is ${v}, not a finite number`, { path: 'row', field: m.sensors[j]! });
-          // Same arithmetic as batch scoring, which reads float32 values.
-          ring[slot + j] = (Math.fround(v) - m.norm.mean[j]!) / m.norm.std[j]!;
+          // Same arithmetic as batch scoring (normaliseInto), so the two agree on every row.
+          ring[slot + j] = (v - m.norm.mean[j]!) / m.norm.std[j]!;
         }
         count++;
         if (count < w) return idle;

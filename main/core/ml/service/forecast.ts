@@ -38,7 +38,7 @@ export async function forecastSensor(ctx: MlContext, input: ForecastInput): Prom
     info = { name: record.name, version: record.version, method: 'mlp', fallback: false, fallback_reason: null };
   } else {
     forecaster = fitStatisticalForecaster({ values: series.values, stepMs: series.stepMs });
-    info = { name: null, version: null, method: 'persistence', fallback: true, fallback_reason: resolved.reason };
+    info = { name: null, version: null, method: forecaster.method, fallback: true, fallback_reason: resolved.reason };
   }
   if (series.values.length < forecaster.lookback) {
     throw tooFewRows(`sensor ${sensor.id} has too little recent history for the model's lookback`, series.values.length, forecaster.lookback, 'sensor_id');
