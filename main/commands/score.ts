@@ -174,7 +174,8 @@ async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
       chunk.length = 0;
     };
     for (let i = 0; i < input.rows; i++) {
-      chunk.push(`${csvField(times[i]!)},${Number(r.scores.scores[i]!.toPrecision(6))},${r.scores.anomaly[i]}`);
+      // The score's float32 to 6 digits; the column is the alarm state, whose 0 -> 1 steps are the alarms counted below.
+      chunk.push(`${csvField(times[i]!)},${Number(Math.fround(r.scores.scores[i]!).toPrecision(6))},${r.scores.alarm[i]}`);
       if (chunk.length >= 10_000) flush();
     }
     if (chunk.length) flush();

@@ -50,7 +50,7 @@ export async function runNabCorpus(opts: NabRunOptions): Promise<NabRunResult> {
     };
     const r = await fitAndScore(train, matrix, fitOpts);
     method = r.method;
-    const score = scoreAnomalyColumn(r.scores.anomaly, f.windows);
+    const score = scoreAnomalyColumn(r.scores.alarm, f.windows);
     files.push({ file: name, rows, trainRows, alarms: r.scores.anomalies.length, ...score });
   }
   return { files, overall: corpusScore(files), method };
