@@ -4,9 +4,9 @@ import { fitStatisticalDetector, loadAnomalyDetector, trainAnomalyModel, type Se
 import { reconstructionErrors } from '../../main/core/ml/anomaly/autoencoder-net';
 import { normaliseValues } from '../../main/core/ml/anomaly/normalise';
 import { centredFrames, consecutive } from '../../main/core/ml/anomaly/window-frames';
-import { loadNabFile, NAB_REAL_KNOWN_CAUSE } from '../../main/core/ml/eval/nab-data';
-import { runNabCorpus } from '../../main/core/ml/eval/nab-run';
-import { alarmOnsets } from '../../main/core/ml/eval/nab-scorer';
+import { loadNabFile, NAB_REAL_KNOWN_CAUSE } from '../eval/nab-data';
+import { runNabCorpus } from '../eval/nab-run';
+import { alarmOnsets } from '../eval/nab-scorer';
 import { ensureBackend, tf } from '../../main/core/ml/runtime/backend';
 import { restoreModel } from '../../main/core/ml/runtime/artifact';
 import { quietContext } from '../../main/core/ml/runtime/train-context';

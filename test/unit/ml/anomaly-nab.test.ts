@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitStatisticalDetector, loadAnomalyDetector, trainAnomalyModel, type SeriesMatrix, type SeriesScores } from '../../../main/core/ml/anomaly';
-import { loadNabFile, type NabFile } from '../../../main/core/ml/eval/nab-data';
-import { alarmOnsets, scoreAnomalyColumn } from '../../../main/core/ml/eval/nab-scorer';
+import { loadNabFile, type NabFile } from '../../eval/nab-data';
+import { alarmOnsets, scoreAnomalyColumn } from '../../eval/nab-scorer';
 import { quietContext } from '../../../main/core/ml/runtime/train-context';
 
 // The quality bar operators rely on: NAB's machine_temperature_system_failure

@@ -1,6 +1,6 @@
-import { fitAndScore, type FitAndScoreOptions } from '../anomaly/fit-and-score';
-import type { SeriesMatrix } from '../anomaly/types';
-import { quietContext } from '../runtime/train-context';
+import { fitAndScore, type FitAndScoreOptions } from '../../main/core/ml/anomaly/fit-and-score';
+import type { SeriesMatrix } from '../../main/core/ml/anomaly/types';
+import { quietContext } from '../../main/core/ml/runtime/train-context';
 import { loadNabFile, loadNabWindows, NAB_REAL_KNOWN_CAUSE } from './nab-data';
 import { corpusScore, probationaryLength, scoreAnomalyColumn, type NabFileScore } from './nab-scorer';
 
