@@ -154,6 +154,7 @@ export interface AnomalyDetector {
   method: 'autoencoder' | 'statistical';
   sensors: string[];
   window: number;
+  /** As a float32 decimal, like the scores: a score is above it exactly when its float32 is above the model's. */
   threshold: number;
   scoreSeries(data: SeriesMatrix): Promise<SeriesScores>;
   /** A fresh online scorer, or one resuming from a snapshot of this model's scorer. */

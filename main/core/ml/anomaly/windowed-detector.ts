@@ -66,7 +66,8 @@ export function windowedDetector(m: WindowErrorModel): AnomalyDetector {
     method: m.method,
     sensors: m.sensors,
     window: w,
-    threshold: m.threshold,
+    // Shown next to the scores, so written like them; rounding keeps the order of float32 values.
+    threshold: float32Decimal(m.threshold),
     scoreSeries,
     createOnline: (state) => createOnlineScorer(m, state),
     dispose: () => m.dispose(),
