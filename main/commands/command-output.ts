@@ -1,15 +1,21 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 
 // What the batch commands share: the error that means "fix your arguments
-// or input" (exit 2), CSV quoting, and output files that appear only when
+// or input" (exit 2), CSV writing, and output files that appear only when
 // complete.
 
 /** Bad arguments or input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * CSV lines of the records, each ending in \n, by csv-stringify: a field
+ * holding a comma, a quote or a line break is quoted, its quotes doubled;
+ * numbers are written as JavaScript writes them.
+ */
+export function csvLines(records: readonly (readonly (string | number)[])[]): string {
+  return stringify(records as (string | number)[][]);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type RunToFailureData,
 } from '../core/ml/rul';
 import type { Command, CommandIo } from './command-io';
-import { UsageError, csvField, writeOutputAtomically } from './command-output';
+import { UsageError, csvLines, writeOutputAtomically } from './command-output';
 
 // `smc rul train` fits a remaining-useful-life model on run-to-failure
 // histories and writes it as one JSON file; `smc rul predict` reads such a
@@ -67,7 +67,7 @@ predict
                         within [0, cap]; rul at the cap means "at least cap".
 
 files
-  --sep S               field separator (default: detected from the first line)
+  --sep S               field separator (default: detected from the header row)
   --headerless          the file has no header row: columns are named c1..cN.
                         For NASA C-MAPSS text files: --headerless --asset-col c1
                         --time-col c2
@@ -237,7 +237,7 @@ async function predict(values: Values, io: CommandIo): Promise<void> {
 
   const outPath = resolve(io.cwd, out);
   await writeOutputAtomically(outPath, `--out ${out}`, (append) => {
-    append(`${['asset,rul,lower,upper', ...rows.map((r) => `${csvField(r.asset)},${round(r.value)},${round(r.lower)},${round(r.upper)}`)].join('\n')}\n`);
+    append(csvLines([['asset', 'rul', 'lower', 'upper'], ...rows.map((r) => [r.asset, round(r.value), round(r.lower), round(r.upper)])]));
   });
   io.out(`estimated RUL of ${rows.length} asset${rows.length === 1 ? '' : 's'} (${Math.round(file.meta.level * 100)}% interval, window ${file.meta.window}) -> ${out}`);
 }

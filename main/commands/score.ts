@@ -9,7 +9,7 @@ import { readNumericCsv, type NumericCsv } from '../core/ml/data/numeric-csv';
 import { modelLoadingDisabled } from '../core/ml/runtime/backend';
 import { quietContext } from '../core/ml/runtime/train-context';
 import type { Command, CommandIo } from './command-io';
-import { UsageError, csvField, writeOutputAtomically } from './command-output';
+import { UsageError, csvLines, writeOutputAtomically } from './command-output';
 
 // `smc score`: anomaly scores for every row of a CSV file. The detector is
 // fitted on rows taken as normal — the first N rows of the file, or a
@@ -168,13 +168,14 @@ async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
   await writeOutputAtomically(outPath, `--out ${a.out}`, async (append) => {
     const r = await fitAndScore(train, data, { window: a.window, statistical, ctx: quietContext(a.seed), ...(a.epochs !== undefined ? { epochs: a.epochs } : {}) });
     const times = input.text[a.timeCol]!;
-    const chunk: string[] = ['time,score,anomaly'];
+    const chunk: (string | number)[][] = [['time', 'score', 'anomaly']];
     const flush = () => {
-      append(`${chunk.join('\n')}\n`);
+      append(csvLines(chunk));
       chunk.length = 0;
     };
     for (let i = 0; i < input.rows; i++) {
-      chunk.push(`${csvField(times[i]!)},${Number(r.scores.scores[i]!.toPrecision(6))},${r.scores.anomaly[i]}`);
+      // The score's float32 to 6 digits; the column is the alarm state, whose 0 -> 1 steps are the alarms counted below.
+      chunk.push([times[i]!, Number(Math.fround(r.scores.scores[i]!).toPrecision(6)), r.scores.alarm[i]!]);
       if (chunk.length >= 10_000) flush();
     }
     if (chunk.length) flush();

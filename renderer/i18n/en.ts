@@ -423,6 +423,8 @@ export const en = {
       statistical: 'Statistical',
       mlp: 'Neural network (TF.js)',
       persistence: 'Statistical (persistence)',
+      mean: 'Statistical (recent mean)',
+      damped_trend: 'Statistical (damped trend)',
       'rul-net': 'Remaining-life network (TF.js)',
     },
     forecast: {

@@ -424,6 +424,8 @@ export const ptBR: Translation = {
       statistical: 'Estatístico',
       mlp: 'Rede neural (TF.js)',
       persistence: 'Estatístico (persistência)',
+      mean: 'Estatístico (média recente)',
+      damped_trend: 'Estatístico (tendência amortecida)',
       'rul-net': 'Rede de vida restante (TF.js)',
     },
     forecast: {

@@ -62,3 +62,25 @@ export async function waitForJob(s: TestStation, id: string, timeoutMs = 120_000
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The shortest decimal that reads back as the float32 nearest `v`, by
+ * definition: the first of 1, 2, … 9 significant digits that does. Model
+ * outputs must be written this way (main/core/ml/runtime/decimals.ts).
+ */
+export function shortestFloat32Decimal(v: number): number {
+  const f = Math.fround(v);
+  if (f === 0 || !Number.isFinite(f)) return f;
+  for (let p = 1; p <= 9; p++) {
+    const d = Number(f.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  throw new Error(`no decimal of at most 9 digits reads back as ${f}`);
+}
+
+/** How many of the values are not written as float32 decimals (0 when all are). */
+export function notFloat32Decimals(values: Iterable<number>): number {
+  let bad = 0;
+  for (const v of values) if (v !== shortestFloat32Decimal(v)) bad++;
+  return bad;
+}

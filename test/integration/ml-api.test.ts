@@ -283,7 +283,8 @@ describe('model loading disabled (safe mode)', () => {
       expect(det.body.model_info.fallback_reason).toContain('SMC_DISABLE_MODEL_LOADING');
       const f = await safe.request('POST', '/api/v1/ml/forecast', { body: { sensor_id: 'mill-torque', horizon: 5 } });
       expect(f.status, f.text).toBe(200);
-      expect(f.body.model_info).toMatchObject({ method: 'persistence', fallback: true });
+      // Torque scatters around its level: the recent mean beats the last value, and the answer says so.
+      expect(f.body.model_info).toMatchObject({ method: 'mean', fallback: true });
       const t = await safe.request('POST', '/api/v1/ml/train', { body: { kind: 'anomaly', asset_id: 'mill-1' } });
       expect(t.status).toBe(503);
       expect(t.body.error.message).toContain('SMC_DISABLE_MODEL_LOADING');

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/serve-process';
 import { ROOT, tempDir } from '../helpers/station';
@@ -92,6 +93,29 @@ describe('smc rul', () => {
     const { rows } = readOut(out);
     expect(rows.map((x) => x.asset)).toEqual(['E31', 'E32', 'E33', 'E34', 'E35', 'E36']);
     for (const x of rows) expect(x.rul).toBeGreaterThan(0);
+  });
+
+  it('reads quoted asset ids with commas and line breaks under a BOM and CRLF, and writes them back quoted', async () => {
+    const model = JSON.parse(readFileSync(modelFile, 'utf8'));
+    const cols: string[] = model.meta.featureCols;
+    const names = ['E37, port', 'E38 "spare"', 'E39\r\nstarboard'];
+    const lines = [['engine', 'cycle', ...cols].join(',')];
+    names.forEach((name, k) => {
+      for (const l of LINES.filter((x) => unitOf(x) === 37 + k).slice(0, 40)) {
+        const f = l.trim().split(/ +/);
+        lines.push([`"${name.replace(/"/g, '""')}"`, f[1], ...cols.map((c) => f[HEADER.indexOf(c)])].join(','));
+      }
+    });
+    const input = join(dir, 'quoted-fleet.csv');
+    writeFileSync(input, `\uFEFF${lines.join('\r\n')}\r\n`);
+    const out = join(dir, 'quoted-rul.csv');
+    const r = await runCli(['rul', 'predict', '--model', modelFile, '--input', input, '--asset-col', 'engine', '--time-col', 'cycle', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^asset,rul,lower,upper\n"E37, port",[\d.]+,[\d.]+,[\d.]+\n"E38 ""spare""",/);
+    const records = parse(text) as string[][];
+    expect(records.slice(1).map((x) => x[0])).toEqual(names);
+    for (const x of records.slice(1)) expect(Number(x[1])).toBeGreaterThan(0);
   });
 
   it('refuses bad input with exit code 2, a message naming the problem and no output file', async () => {

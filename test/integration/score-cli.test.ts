@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/serve-process';
 
@@ -83,6 +84,28 @@ describe('smc score', () => {
     expect(rows).toHaveLength(6000);
     // The crash to ~2 °F on Dec 16 is alarmed.
     expect(rows.some((x) => x.time.startsWith('2013-12-16') && x.anomaly === 1)).toBe(true);
+  }, 60_000);
+
+  it('reads a BOM, CRLF line ends and quoted times holding commas, and writes those times quoted', async () => {
+    const rows = lines.slice(1, 3001).map((l) => l.split(','));
+    const plain = join(dir, 'plain.csv');
+    const quoted = join(dir, 'quoted.csv');
+    writeFileSync(plain, `timestamp,value\n${rows.map(([t, v]) => `${t},${v}`).join('\n')}\n`);
+    writeFileSync(quoted, `\uFEFFtimestamp,value\r\n${rows.map(([t, v]) => `"${t!.replace(' ', ', ')}",${v}`).join('\r\n')}\r\n`);
+    const env = { SMC_DISABLE_MODEL_LOADING: '1' };
+    const outPlain = join(dir, 'plain-scores.csv');
+    const outQuoted = join(dir, 'quoted-scores.csv');
+    expect((await runCli([...base(plain, outPlain), '--train-rows', '1000'], env)).code).toBe(0);
+    const r = await runCli([...base(quoted, outQuoted), '--train-rows', '1000'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(outQuoted, 'utf8');
+    expect(text.split('\n')[1]).toBe('"2013-12-02, 21:15:00",0,0');
+    const got = parse(text) as string[][];
+    const want = parse(readFileSync(outPlain, 'utf8')) as string[][];
+    expect(got[0]).toEqual(['time', 'score', 'anomaly']);
+    expect(got.slice(1).map((x) => x[0])).toEqual(rows.map(([t]) => t!.replace(' ', ', ')));
+    expect(got.map((x) => x.slice(1))).toEqual(want.map((x) => x.slice(1)));
+    expect(got.some((x) => x[2] === '1')).toBe(true);
   }, 60_000);
 
   it('prints its usage with --help', async () => {

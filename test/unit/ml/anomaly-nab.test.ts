@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitStatisticalDetector, loadAnomalyDetector, trainAnomalyModel, type SeriesMatrix, type SeriesScores } from '../../../main/core/ml/anomaly';
-import { loadNabFile, type NabFile } from '../../../main/core/ml/eval/nab-data';
-import { alarmOnsets, scoreAnomalyColumn } from '../../../main/core/ml/eval/nab-scorer';
+import { loadNabFile, type NabFile } from '../../eval/nab-data';
+import { alarmOnsets, scoreAnomalyColumn } from '../../eval/nab-scorer';
 import { quietContext } from '../../../main/core/ml/runtime/train-context';
 
 // The quality bar operators rely on: NAB's machine_temperature_system_failure
@@ -31,13 +31,13 @@ beforeAll(() => {
 });
 
 function judge(r: SeriesScores) {
-  const onsets = alarmOnsets(r.anomaly);
+  const onsets = alarmOnsets(r.alarm);
   const inside = (i: number) => file.windows.some((w) => i >= w.start && i <= w.end);
   return {
     flagged: file.windows.map((w) => r.anomaly.subarray(w.start, w.end + 1).includes(1)),
     onsetInside: file.windows.map((w) => onsets.some((i) => i >= w.start && i <= w.end)),
     falseOnsets: onsets.filter((i) => !inside(i)),
-    nab: scoreAnomalyColumn(r.anomaly, file.windows).normalized,
+    nab: scoreAnomalyColumn(r.alarm, file.windows).normalized,
   };
 }
 
@@ -58,10 +58,10 @@ describe('anomaly detection on NAB machine temperature (trained on the first 2,0
       expect(j.onsetInside).toEqual([true, true, true, true]);
       expect(j.falseOnsets.length).toBeLessThanOrEqual(MAX_FALSE_ONSETS);
       // Nothing in the training rows is further from normal than the threshold allows.
-      expect(alarmOnsets(r.anomaly).every((i) => i >= TRAIN_ROWS)).toBe(true);
+      expect(alarmOnsets(r.alarm).every((i) => i >= TRAIN_ROWS)).toBe(true);
       // The crash to ~2 °F in the second window scores far above the threshold, and
       // the run covering it is explained by the only sensor.
-      const crash = r.anomalies.find((a) => a.startIndex >= file.windows[1]!.start && a.startIndex <= file.windows[1]!.end)!;
+      const crash = r.anomalies.find((a) => a.onsetIndex >= file.windows[1]!.start && a.onsetIndex <= file.windows[1]!.end)!;
       expect(crash.peakScore).toBeGreaterThan(10 * detector.threshold);
       expect(crash.contributions).toEqual([{ sensor: 'temperature', share: 1 }]);
       expect(j.nab).toBeGreaterThan(85);

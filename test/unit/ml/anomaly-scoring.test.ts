@@ -5,6 +5,7 @@ import { fitStatisticalDetector, loadAnomalyDetector, trainAnomalyModel, type An
 import { MlInputError } from '../../../main/core/ml/ml-errors';
 import { quietContext, TrainingCancelled } from '../../../main/core/ml/runtime/train-context';
 import { tf } from '../../../main/core/ml/runtime/backend';
+import { notFloat32Decimals } from '../../helpers/ml-data';
 
 // Batch and online scoring must agree (an operator sees the same alarm live
 // as in the history), training must be reproducible from its seed, and bad
@@ -49,16 +50,18 @@ async function compareOnline(d: AnomalyDetector, m: SeriesMatrix) {
   let flagMismatches = 0;
   let badContributions = 0;
   const onsets: number[] = [];
+  const clears: number[] = [];
   for (let i = 0; i < m.timestamps.length; i++) {
     const o = online.push(Array.from(m.values.subarray(i * s, (i + 1) * s)));
     maxDiff = Math.max(maxDiff, Math.abs(o.score - batch.scores[i]!));
-    if (Number(o.anomaly) !== batch.anomaly[i]) flagMismatches++;
+    if (Number(o.anomaly) !== batch.alarm[i] || Number(o.above) !== batch.above[i]) flagMismatches++;
     if (o.onset) onsets.push(i);
+    if (o.cleared) clears.push(i);
     // Contributions come with an alarm, summing to 1.
     if (o.anomaly ? Math.abs(o.contributions!.reduce((a, c) => a + c.share, 0) - 1) > 1e-6 : o.contributions !== null) badContributions++;
   }
   expect(badContributions).toBe(0);
-  return { batch, maxDiff, flagMismatches, onsets };
+  return { batch, maxDiff, flagMismatches, onsets, clears };
 }
 
 describe('autoencoder scoring', () => {
@@ -74,13 +77,17 @@ describe('autoencoder scoring', () => {
   }, 60_000);
 
   it('gives the same scores and the same alarms online as in batch', async () => {
-    const { batch, maxDiff, flagMismatches, onsets } = await compareOnline(detector, data);
+    const { batch, maxDiff, flagMismatches, onsets, clears } = await compareOnline(detector, data);
     expect(batch.anomalies.length).toBeGreaterThan(0); // AI4I's temperatures drift away from the first 3,000 rows
     expect(maxDiff).toBeLessThan(1e-4 * detector.threshold);
     expect(flagMismatches).toBe(0);
-    expect(onsets).toEqual(batch.anomalies.map((a) => a.startIndex));
+    expect(onsets).toEqual(batch.anomalies.map((a) => a.onsetIndex));
+    expect(clears).toEqual(batch.anomalies.flatMap((a) => (a.clearedIndex === null ? [] : [a.clearedIndex])));
     expect(Array.from(batch.scores.subarray(0, 29))).toEqual(new Array(29).fill(0));
     expect(batch.scores[29]).toBeGreaterThan(0);
+    // Scores are float32 model outputs, written as float32 decimals.
+    expect(notFloat32Decimals(batch.scores)).toBe(0);
+    expect(notFloat32Decimals([...batch.anomalies.map((a) => a.peakScore), detector.threshold])).toBe(0);
   });
 
   it('reports the model as plain data the registry can store', () => {

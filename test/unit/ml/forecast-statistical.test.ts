@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { regularSeries } from '../../../main/core/ml/data/grid';
 import { fitStatisticalForecaster, timeToThreshold, type ForecastResult } from '../../../main/core/ml/forecast';
 import { MlInputError } from '../../../main/core/ml/ml-errors';
 
@@ -40,7 +41,7 @@ function holdOut(v: Float32Array) {
       total++;
     }
   }
-  return { rule: f.rule, coverage: inside / total, relativeMae: err / persist };
+  return { method: f.method, rule: f.rule, coverage: inside / total, relativeMae: err / persist };
 }
 
 /** First step (1-based) after `origin` values at which the sensor reaches the threshold. */
@@ -54,12 +55,14 @@ describe('statistical forecaster on real sensors', () => {
     // Taxi demand: the day's mean beats "no change" over 12 hours (measured 0.80 of persistence's error, coverage 0.91).
     const taxi = holdOut(nab('nyc_taxi.csv'));
     expect(taxi.rule).toBe('mean');
+    expect(taxi.method).toBe('mean');
     expect(taxi.relativeMae).toBeLessThan(0.9);
     expect(taxi.coverage).toBeGreaterThan(0.8);
     expect(taxi.coverage).toBeLessThan(0.97);
     // A machine temperature wanders like a random walk: persistence it is (coverage measured 0.95).
     const machine = holdOut(nab('machine_temperature_system_failure.csv'));
     expect(machine.rule).toBe('last');
+    expect(machine.method).toBe('persistence');
     expect(machine.coverage).toBeGreaterThan(0.8);
     expect(machine.coverage).toBeLessThan(0.97);
   });
@@ -81,6 +84,45 @@ describe('statistical forecaster on real sensors', () => {
   });
 });
 
+describe('what a statistical forecast says it is', () => {
+  // NAB machine temperature as stored (5-minute readings), with one more
+  // reading two minutes after the last: the grid's last cell then holds two
+  // readings, whose mean is not what the sensor last said.
+  const lines = readFileSync(join(DATASETS, 'nab', 'machine_temperature_system_failure.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+  const ts = Float64Array.from(lines, (_, i) => i * 300_000);
+  const values = Float64Array.from(lines, (l) => Number(l.split(',')[1]));
+  const last = 83.17;
+  const raw = { sensor: 'machine-temp', ts: Float64Array.of(...ts, ts[ts.length - 1]! + 120_000), values: Float64Array.of(...values, last) };
+
+  it('repeats the last stored reading exactly when the method is persistence', () => {
+    const series = regularSeries(raw);
+    expect(series.stepMs).toBe(300_000);
+    expect(series.values).toHaveLength(lines.length);
+    const f = fitStatisticalForecaster({ values: series.values, stepMs: series.stepMs });
+    expect(f.method).toBe('persistence');
+    const r = f.forecast(series.values, 12);
+    expect(Array.from(r.value)).toEqual(new Array(12).fill(last));
+    for (let k = 0; k < 12; k++) {
+      expect(r.lower[k]!).toBeLessThan(last);
+      expect(r.upper[k]!).toBeGreaterThan(last);
+      // Bounds are decimals of at most 15 significant digits, not float64 tails.
+      expect(r.lower[k]).toBe(Number(r.lower[k]!.toPrecision(15)));
+      expect(r.upper[k]).toBe(Number(r.upper[k]!.toPrecision(15)));
+    }
+  });
+
+  it('names the rule it used when that is not persistence, and its values are not the last reading', () => {
+    const taxi = nab('nyc_taxi.csv').slice(0, 3000);
+    const f = fitStatisticalForecaster({ values: taxi, stepMs: 1_800_000 });
+    expect(f.method).toBe('mean');
+    const r = f.forecast(taxi, 6);
+    let mean = 0;
+    for (let i = taxi.length - f.lookback; i < taxi.length; i++) mean += taxi[i]!;
+    expect(r.value[0]).toBe(Number((mean / f.lookback).toPrecision(15)));
+    expect(r.value[0]).not.toBe(taxi[taxi.length - 1]);
+  });
+});
+
 describe('time to threshold on a degrading engine (C-MAPSS FD001)', () => {
   it('brackets the cycle at which engine 1\'s s4 reaches 1425, seen 25 cycles before failure', () => {
     // s4 (LPT outlet temperature) of engine 1 starts near 1400 and climbs through
@@ -91,6 +133,7 @@ describe('time to threshold on a degrading engine (C-MAPSS FD001)', () => {
     const history = s4.slice(0, origin);
     const f = fitStatisticalForecaster({ values: history, stepMs: 1 }, { lookback: 48, horizon: 100 });
     expect(f.rule).toMatch(/^trend/);
+    expect(f.method).toBe('damped_trend');
     const c = timeToThreshold(f.forecast(history), 1425, 'above', history[origin - 1]);
     const actual = actualCrossing(s4, origin, 1425);
     expect(actual).not.toBeNull();
@@ -130,9 +173,9 @@ describe('time to threshold on a degrading engine (C-MAPSS FD001)', () => {
 
 describe('timeToThreshold', () => {
   const f: ForecastResult = {
-    value: Float32Array.of(10, 12, 14, 16, 18),
-    lower: Float32Array.of(8, 9, 10, 11, 12),
-    upper: Float32Array.of(12, 15, 18, 21, 24),
+    value: Float64Array.of(10, 12, 14, 16, 18),
+    lower: Float64Array.of(8, 9, 10, 11, 12),
+    upper: Float64Array.of(12, 15, 18, 21, 24),
   };
 
   it('reads eta, earliest and latest from the forecast and its bounds', () => {
@@ -155,9 +198,9 @@ describe('timeToThreshold', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), fc.double({ min: -150, max: 150, noNaN: true }), fc.boolean(), (steps, threshold, above) => {
         const r: ForecastResult = {
-          value: Float32Array.from(steps.map((s) => s[0])),
-          lower: Float32Array.from(steps.map((s) => s[0] - s[1])),
-          upper: Float32Array.from(steps.map((s) => s[0] + s[2])),
+          value: Float64Array.from(steps.map((s) => s[0])),
+          lower: Float64Array.from(steps.map((s) => s[0] - s[1])),
+          upper: Float64Array.from(steps.map((s) => s[0] + s[2])),
         };
         const c = timeToThreshold(r, threshold, above ? 'above' : 'below');
         if (c.etaStep !== null) {

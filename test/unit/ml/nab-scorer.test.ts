@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmOnsets, corpusScore, probationaryLength, scaledSigmoid, scoreAnomalyColumn, scoreDetections } from '../../../main/core/ml/eval/nab-scorer';
-import { loadNabFile, nabTime, NAB_REAL_KNOWN_CAUSE, windowsToRows } from '../../../main/core/ml/eval/nab-data';
-import { runNabCorpus } from '../../../main/core/ml/eval/nab-run';
+import { alarmOnsets, corpusScore, probationaryLength, scaledSigmoid, scoreAnomalyColumn, scoreDetections } from '../../eval/nab-scorer';
+import { loadNabFile, nabTime, NAB_REAL_KNOWN_CAUSE, windowsToRows } from '../../eval/nab-data';
+import { runNabCorpus } from '../../eval/nab-run';
 
 // Hand-computed cases of the NAB scoring rules (standard profile). A file of
 // 1,000 rows has a probationary period of 150 rows; one window covers rows

@@ -3,7 +3,7 @@ import type { ModelInfo } from '../../../../contract/models';
 import { toIso } from '../../../../contract/timestamp';
 import { ensureBackend } from '../../ml/runtime/backend';
 import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type SeriesScores } from '../../ml/anomaly';
-import { alignSeries } from '../../ml/data/station-series';
+import { alignSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
 import { assetSensors, resolveFor, type ModelsContext } from './context';
 

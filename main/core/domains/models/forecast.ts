@@ -3,7 +3,7 @@ import type { ModelInfo } from '../../../../contract/models';
 import { toIso } from '../../../../contract/timestamp';
 import { ensureBackend } from '../../ml/runtime/backend';
 import { fitStatisticalForecaster, loadForecaster, timeToThreshold, type Forecaster, type ForecastModelMeta } from '../../ml/forecast';
-import { regularSeries } from '../../ml/data/station-series';
+import { regularSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
 import { AppError } from '../../platform/errors';
 import { resolveFor, type ModelsContext } from './context';
@@ -39,7 +39,7 @@ export async function forecastSensor(ctx: ModelsContext, input: ForecastInput): 
     info = { model_name: record.name, model_version: record.version, method: 'mlp', fallback: false, fallback_reason: null };
   } else {
     forecaster = fitStatisticalForecaster({ values: series.values, stepMs: series.stepMs });
-    info = { model_name: null, model_version: null, method: 'persistence', fallback: true, fallback_reason: resolved.reason };
+    info = { model_name: null, model_version: null, method: forecaster.method, fallback: true, fallback_reason: resolved.reason };
   }
   if (series.values.length < forecaster.lookback) {
     throw tooFewRows(`sensor ${sensor.id} has too little recent history for the model's lookback`, series.values.length, forecaster.lookback, 'sensor_id');

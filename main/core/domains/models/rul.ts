@@ -1,7 +1,7 @@
 import type { OutputOf, ParsedInputOf } from '../../../../contract';
 import { ensureBackend } from '../../ml/runtime/backend';
 import { loadRulPredictor, type RulModelMeta, type RulPredictor } from '../../ml/rul';
-import { alignSeries } from '../../ml/data/station-series';
+import { alignSeries } from '../../ml/data/grid';
 import { MlInputError } from '../../ml/ml-errors';
 import { AppError } from '../../platform/errors';
 import { DISABLED_REASON, assetSensors, type ModelsContext } from './context';

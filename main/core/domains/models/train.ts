@@ -1,6 +1,6 @@
 import type { ParsedInputOf } from '../../../../contract';
 import type { ModelKind } from '../../../../contract/models';
-import { alignSeries, regularSeries } from '../../ml/data/station-series';
+import { alignSeries, regularSeries } from '../../ml/data/grid';
 import { MlInputError, tooFewRows } from '../../ml/ml-errors';
 import { csvHeader } from '../../ml/data/numeric-csv';
 import { DEFAULT_WINDOW, minTrainRows } from '../../ml/anomaly';

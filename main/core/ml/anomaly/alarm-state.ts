@@ -1,11 +1,30 @@
-import type { DetectedAnomaly, HysteresisSettings, SensorShare } from './types';
+import { MlInputError } from '../ml-errors';
+import type { HysteresisSettings, SensorShare } from './types';
 
 // From scores to alarms. Every alarm onset costs an operator a look, so the
 // state must not flap: a score just above the threshold must stay there for
 // several consecutive rows before the state enters (a gross excursion enters
 // at once), and the state leaves only after several consecutive scores below
 // a lower level. Batch and online scoring both step this same machine, row
-// by row, so they agree on every onset.
+// by row, so they agree on every onset and every clear.
+//
+// The state says when to page someone, not where the anomaly was: it stays
+// on through the exit delay, after the score has fallen. The periods
+// reported to people come from the scores themselves (periods.ts).
+
+/** What a row did to the alarm: raised it, cleared it, or neither. */
+export type AlarmTransition = 'onset' | 'cleared' | null;
+
+/** The machine's counters as plain numbers, for saving and resuming (active: 0 or 1). */
+export interface AlarmSnapshot {
+  above: number;
+  below: number;
+  active: number;
+}
+
+function counter(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
 
 export class AlarmState {
   private above = 0;
@@ -17,28 +36,42 @@ export class AlarmState {
   constructor(
     readonly threshold: number,
     private readonly h: HysteresisSettings,
+    from?: AlarmSnapshot,
   ) {
     this.exitLevel = threshold * h.exitRatio;
     this.immediateLevel = threshold * h.immediateRatio;
+    if (from) {
+      if (!counter(from.above) || !counter(from.below) || (from.active !== 0 && from.active !== 1)) {
+        throw new MlInputError('the saved alarm state must hold non-negative integer counters and active 0 or 1', { path: 'state' });
+      }
+      this.above = from.above;
+      this.below = from.below;
+      this.active = from.active === 1;
+    }
   }
 
-  /** Feeds one score; true when this row raised the alarm. `active` is the state after it. */
-  step(score: number): boolean {
+  /** Feeds one score; `active` is the state after it. */
+  step(score: number): AlarmTransition {
     if (!this.active) {
       this.above = score > this.threshold ? this.above + 1 : 0;
       if (this.above >= this.h.enterSteps || score > this.immediateLevel) {
         this.active = true;
         this.below = 0;
-        return true;
+        return 'onset';
       }
-      return false;
+      return null;
     }
     this.below = score < this.exitLevel ? this.below + 1 : 0;
     if (this.below >= this.h.exitSteps) {
       this.active = false;
       this.above = 0;
+      return 'cleared';
     }
-    return false;
+    return null;
+  }
+
+  snapshot(): AlarmSnapshot {
+    return { above: this.above, below: this.below, active: this.active ? 1 : 0 };
   }
 }
 
@@ -48,54 +81,4 @@ export function shares(sensors: readonly string[], sums: ArrayLike<number>): Sen
   for (let j = 0; j < sensors.length; j++) total += Math.max(0, sums[j]!);
   const out = sensors.map((sensor, j) => ({ sensor, share: total > 0 ? Math.max(0, sums[j]!) / total : 1 / sensors.length }));
   return out.sort((a, b) => b.share - a.share);
-}
-
-/**
- * Collects the anomalies of a scored series: each run of the anomaly state,
- * its peak, and which sensors explain it (their shares of the per-sensor
- * score summed over the run).
- */
-export class AnomalyRuns {
-  readonly anomalies: DetectedAnomaly[] = [];
-  private start = -1;
-  private last = -1;
-  private peakIndex = -1;
-  private peakScore = -Infinity;
-  private readonly sums: Float64Array;
-
-  constructor(private readonly sensors: readonly string[]) {
-    this.sums = new Float64Array(sensors.length);
-  }
-
-  /** One row: its index, score, anomaly state, and per-sensor scores at `perSensor[offset ..]`. */
-  add(index: number, score: number, anomalous: boolean, perSensor: ArrayLike<number>, offset: number): void {
-    if (!anomalous) {
-      this.close();
-      return;
-    }
-    if (this.start < 0) {
-      this.start = index;
-      this.sums.fill(0);
-      this.peakScore = -Infinity;
-    }
-    this.last = index;
-    if (score > this.peakScore) {
-      this.peakScore = score;
-      this.peakIndex = index;
-    }
-    for (let j = 0; j < this.sums.length; j++) this.sums[j]! += perSensor[offset + j]!;
-  }
-
-  /** Ends the current run, if any (call once after the last row). */
-  close(): void {
-    if (this.start < 0) return;
-    this.anomalies.push({
-      startIndex: this.start,
-      endIndex: this.last,
-      peakIndex: this.peakIndex,
-      peakScore: this.peakScore,
-      contributions: shares(this.sensors, this.sums),
-    });
-    this.start = -1;
-  }
 }

@@ -1,7 +1,7 @@
 import { tf, ensureBackend } from '../runtime/backend';
 import { restoreModel, type ModelArtifact } from '../runtime/artifact';
 import { MlInputError } from '../ml-errors';
-import { denseLayers, reconstructionErrors, singleWindowPass } from './autoencoder-net';
+import { denseLayers, manyWindowPass, reconstructionErrors, singleWindowPass } from './autoencoder-net';
 import { combineParts } from './score-parts';
 import { centreInPlace, centredFrames, consecutive } from './window-frames';
 import { windowedDetector } from './windowed-detector';
@@ -35,7 +35,9 @@ export async function loadAnomalyDetector(artifact: ModelArtifact, meta: Anomaly
     model.dispose();
     throw new MlInputError(`the model reads ${inputs} values per window, its metadata says ${w} x ${s}`, { path: 'meta' });
   }
-  const pass = singleWindowPass(denseLayers(model), w, s);
+  const layers = denseLayers(model);
+  const pass = singleWindowPass(layers, w, s);
+  const passMany = manyWindowPass(layers, w, s);
   const means1 = new Float32Array(s);
   const scratch = new Float64Array(s);
   let disposed = false;
@@ -62,6 +64,12 @@ export async function loadAnomalyDetector(artifact: ModelArtifact, meta: Anomaly
       centreInPlace(win, w, s, means1, scratch);
       pass(win, out);
       combineParts(meta.parts, out, means1, s, out);
+    },
+    many(wins, count, out) {
+      const means = new Float32Array(count * s);
+      for (let k = 0; k < count; k++) centreInPlace(wins.subarray(k * w * s, (k + 1) * w * s), w, s, means.subarray(k * s, (k + 1) * s), scratch);
+      passMany(wins, count, out);
+      combineParts(meta.parts, out, means, s, out);
     },
     dispose() {
       if (disposed) return;

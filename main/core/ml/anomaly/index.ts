@@ -10,6 +10,7 @@ export type {
   Normalisation,
   OnlineAnomalyScorer,
   OnlineScore,
+  OnlineScorerState,
   SensorShare,
   SeriesMatrix,
   SeriesScores,

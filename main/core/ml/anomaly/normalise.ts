@@ -54,7 +54,7 @@ export function fitNormalisation(data: SeriesMatrix): Normalisation {
 }
 
 /** (x - mean) / std of every value, as float32, row-major like the input. */
-export function normaliseValues(values: Float32Array, norm: Normalisation): Float32Array {
+export function normaliseValues(values: ArrayLike<number>, norm: Normalisation): Float32Array {
   const s = norm.mean.length;
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {

@@ -57,6 +57,15 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
       variances(win, 1, w, s, out);
       combineParts(cal.parts, out, means1, s, out);
     },
+    many(wins, count, out) {
+      for (let k = 0; k < count; k++) {
+        const win = wins.subarray(k * w * s, (k + 1) * w * s);
+        const o = out.subarray(k * s, (k + 1) * s);
+        centreInPlace(win, w, s, means1, scratch);
+        variances(win, 1, w, s, o);
+        combineParts(cal.parts, o, means1, s, o);
+      }
+    },
     dispose: () => undefined,
   });
 }

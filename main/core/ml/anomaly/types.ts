@@ -10,8 +10,8 @@ import type { ScoreParts } from './score-parts';
 export interface SeriesMatrix {
   sensors: string[];
   timestamps: Float64Array;
-  /** Row-major rows x sensors; every value finite. */
-  values: Float32Array;
+  /** Row-major rows x sensors; every value finite. The model reads them as float32 once normalised. */
+  values: Float32Array | Float64Array;
 }
 
 export interface AnomalyTrainOptions {
@@ -73,11 +73,17 @@ export interface SensorShare {
   share: number;
 }
 
+/** One anomaly: where the scores say it was (periods.ts), and when its alarm was raised and cleared. */
 export interface DetectedAnomaly {
-  /** Row at which the anomaly state was entered (the alarm). */
+  /** First row of the period: the first above-threshold row of the run that raised the alarm. */
   startIndex: number;
-  /** Last row in the anomaly state. */
+  /** Last row of the period: the last above-threshold row, less the window's reach (W - 1 rows). */
   endIndex: number;
+  /** Row that raised the alarm (batch and online agree on it). */
+  onsetIndex: number;
+  /** Row that cleared the alarm; null when it was still on at the last row. */
+  clearedIndex: number | null;
+  /** Row with the highest score; the score at row t is that of rows t-W+1 .. t, so it may lie past endIndex. */
   peakIndex: number;
   peakScore: number;
   /** Largest first; shares sum to 1. */
@@ -85,33 +91,73 @@ export interface DetectedAnomaly {
 }
 
 export interface SeriesScores {
-  /** One per input row; rows before the first full window score 0. */
-  scores: Float32Array;
-  /** 1 while the (hysteresis) state is anomalous. */
+  /** One per input row, as float32 decimals (runtime/decimals.ts); rows before the first full window score 0. */
+  scores: Float64Array;
+  /** 1 where the score is above the threshold. */
+  above: Uint8Array;
+  /** 1 inside a reported anomaly period (`anomalies`). */
   anomaly: Uint8Array;
+  /** 1 while the alarm is on (the hysteresis state); its 0 -> 1 steps are the onsets. */
+  alarm: Uint8Array;
   anomalies: DetectedAnomaly[];
 }
 
 export interface OnlineScore {
+  /** As a float32 decimal; 0 until a full window has been seen. */
   score: number;
+  /** The score is above the threshold. */
+  above: boolean;
+  /** The alarm is on after this reading. */
   anomaly: boolean;
   /** True on the reading that raised the alarm (the state's 0 -> 1 transition). */
   onset: boolean;
-  /** Which sensors explain the score; given while the state is anomalous, null otherwise. */
+  /** True on the reading that cleared it (1 -> 0). */
+  cleared: boolean;
+  /** Which sensors explain the score; given while the alarm is on, null otherwise. */
   contributions: SensorShare[] | null;
+}
+
+/**
+ * Everything an online scorer holds, as plain JSON numbers: the last rows it
+ * saw (normalised, oldest first) and the alarm's counters. A scorer created
+ * from it continues exactly as the one it was taken from would have.
+ */
+export interface OnlineScorerState {
+  version: 1;
+  /** The model it belongs to: its window, sensor count and threshold must match on restore. */
+  window: number;
+  sensors: number;
+  threshold: number;
+  /** Readings pushed so far, up to `window` (more are not needed). */
+  filled: number;
+  /** filled x sensors normalised values, oldest row first. */
+  rows: number[];
+  above: number;
+  below: number;
+  /** 1 while the alarm is on. */
+  active: number;
 }
 
 export interface OnlineAnomalyScorer {
   /** One value per sensor, in detector.sensors order. */
   push(row: ArrayLike<number>): OnlineScore;
+  /**
+   * `count` rows at once (row-major count x sensors): the same results as
+   * pushing them one by one, with one batched pass of the model. A bad
+   * value refuses the whole batch and leaves the scorer as it was.
+   */
+  pushMany(rows: ArrayLike<number>, count: number): OnlineScore[];
+  snapshot(): OnlineScorerState;
 }
 
 export interface AnomalyDetector {
   method: 'autoencoder' | 'statistical';
   sensors: string[];
   window: number;
+  /** As a float32 decimal, like the scores: a score is above it exactly when its float32 is above the model's. */
   threshold: number;
   scoreSeries(data: SeriesMatrix): Promise<SeriesScores>;
-  createOnline(): OnlineAnomalyScorer;
+  /** A fresh online scorer, or one resuming from a snapshot of this model's scorer. */
+  createOnline(state?: OnlineScorerState): OnlineAnomalyScorer;
   dispose(): void;
 }

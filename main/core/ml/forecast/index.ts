@@ -14,9 +14,9 @@
 // request is answered with honestly wide intervals rather than refused. A
 // forecast may ask for at most MAX_FORECAST_STEPS (4096) steps.
 
-export type { RegularSeries, ForecastModelMeta, TrainedForecastModel, ForecastResult, Forecaster, ThresholdCrossing, ForecastTrainOptions, ResidualBands } from './types';
+export type { RegularSeries, ForecastModelMeta, TrainedForecastModel, ForecastResult, Forecaster, StatisticalMethod, ThresholdCrossing, ForecastTrainOptions, ResidualBands } from './types';
 export { trainForecastModel, DEFAULTS as FORECAST_DEFAULTS } from './mlp-train';
 export { loadForecaster } from './mlp-forecaster';
-export { fitStatisticalForecaster } from './statistical';
+export { fitStatisticalForecaster, type StatisticalForecaster } from './statistical';
 export { timeToThreshold } from './threshold';
 export { MAX_FORECAST_STEPS } from './intervals';

@@ -49,13 +49,19 @@ export function bandAt(b: ResidualBands, k: number): [number, number] {
   return [b.lo[K - 1]! * f, b.hi[K - 1]! * f];
 }
 
-export function withBands(value: Float32Array, b: ResidualBands): ForecastResult {
-  const lower = new Float32Array(value.length);
-  const upper = new Float32Array(value.length);
+/**
+ * The forecast with its interval; `decimal` rounds each bound to the
+ * precision of the forecast (runtime/decimals.ts), which never moves a
+ * bound across the value.
+ */
+export function withBands(value: Float64Array, b: ResidualBands, decimal: (v: number) => number): ForecastResult {
+  const lower = new Float64Array(value.length);
+  const upper = new Float64Array(value.length);
   for (let k = 0; k < value.length; k++) {
     const [lo, hi] = bandAt(b, k + 1);
-    lower[k] = value[k]! + lo;
-    upper[k] = value[k]! + hi;
+    const v = value[k]!;
+    lower[k] = Math.min(v, decimal(v + lo));
+    upper[k] = Math.max(v, decimal(v + hi));
   }
   return { value, lower, upper };
 }

@@ -1,6 +1,7 @@
 import { ensureBackend } from '../runtime/backend';
 import { restoreModel, type ModelArtifact } from '../runtime/artifact';
 import { MlInputError } from '../ml-errors';
+import { float32Decimal } from '../runtime/decimals';
 import { checkHorizon, lastWindow, withBands } from './intervals';
 import { rollForward } from './network';
 import type { ForecastModelMeta, Forecaster, ForecastResult } from './types';
@@ -28,14 +29,15 @@ export async function loadForecaster(artifact: ModelArtifact, meta: ForecastMode
     horizon,
     level: meta.level,
     stepMs: meta.stepMs,
-    forecast(recent: Float32Array, steps = horizon): ForecastResult {
+    forecast(recent: ArrayLike<number>, steps = horizon): ForecastResult {
       checkHorizon(steps);
       const w = lastWindow(recent, lookback);
       for (let i = 0; i < lookback; i++) window[i] = (w[i]! - mean) / std;
       const z = rollForward(model, window, lookback, horizon, steps);
-      const value = new Float32Array(steps);
-      for (let k = 0; k < steps; k++) value[k] = mean + std * z[k]!;
-      return withBands(value, bands);
+      // The network's float32 precision carries through to the forecast and its band.
+      const value = new Float64Array(steps);
+      for (let k = 0; k < steps; k++) value[k] = float32Decimal(mean + std * z[k]!);
+      return withBands(value, bands, float32Decimal);
     },
     dispose() {
       model.dispose();

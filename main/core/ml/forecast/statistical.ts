@@ -1,18 +1,25 @@
 import { tooFewRows } from '../ml-errors';
+import { doubleDecimal } from '../runtime/decimals';
 import { checkHorizon, checkLevel, conformalBands, lastWindow, withBands } from './intervals';
 import { checkSeries, checkSteps } from './series-checks';
-import type { Forecaster, ForecastResult, RegularSeries, ResidualBands } from './types';
+import type { Forecaster, ForecastResult, RegularSeries, ResidualBands, StatisticalMethod } from './types';
 
 // The forecast without TF.js (no trained model, or model loading disabled):
 // a few transparent rules, backtested on the sensor's own history; the one
 // with the lowest mean absolute error over the horizon on the most recent
-// third of the backtest (the sensor's current behaviour) is used:
-//   last   — the last value (persistence);
-//   mean   — the mean of the last `lookback` values (noisy, level sensors);
-//   trend  — a least-squares line through the last `lookback` values, or
-//            through their recent half (a more current slope), extrapolated
-//            with damping φ ∈ {0.9, 0.98, 1} per step (slowly degrading
-//            sensors: temperatures creeping up, wear).
+// third of the backtest (the sensor's current behaviour) is used, and the
+// forecaster's `method` says which (the answer's model_info.method):
+//   persistence  — the last value, exactly as stored;
+//   mean         — the mean of the last `lookback` values (noisy, level
+//                  sensors);
+//   damped_trend — a least-squares line through the last `lookback`
+//                  values, or through their recent half (a more current
+//                  slope), extrapolated with damping φ ∈ {0.9, 0.98, 1} per
+//                  step (φ = 1: the straight line) — slowly degrading
+//                  sensors: temperatures creeping up, wear.
+// Arithmetic is float64 throughout; computed values are returned with 15
+// significant digits (runtime/decimals.ts), a persistence forecast as the
+// reading itself.
 // Intervals are the backtest's residual quantiles per step over the whole
 // history (split-conformal style, see intervals.ts); steps with fewer than
 // MIN_RESIDUALS residuals are extrapolated like √k. A history too short for
@@ -27,7 +34,7 @@ const MIN_RESIDUALS = 20;
 /** Rules are chosen on the most recent third of the backtest: the sensor's current behaviour. */
 const SELECTION_SHARE = 1 / 3;
 
-type Rule = { name: string; predict(w: Float64Array, steps: number, out: Float64Array): void };
+type Rule = { method: StatisticalMethod; name: string; predict(w: Float64Array, steps: number, out: Float64Array): void };
 
 function lineFit(w: Float64Array): { end: number; slope: number } {
   const L = w.length;
@@ -46,8 +53,9 @@ function lineFit(w: Float64Array): { end: number; slope: number } {
 }
 
 const RULES: Rule[] = [
-  { name: 'last', predict: (w, s, out) => out.fill(w[w.length - 1]!, 0, s) },
+  { method: 'persistence', name: 'last', predict: (w, s, out) => out.fill(w[w.length - 1]!, 0, s) },
   {
+    method: 'mean',
     name: 'mean',
     predict: (w, s, out) => {
       let m = 0;
@@ -56,6 +64,7 @@ const RULES: Rule[] = [
     },
   },
   ...[0.9, 0.98, 1].flatMap((phi) => [1, 0.5].map((share): Rule => ({
+    method: 'damped_trend',
     name: `trend(phi=${phi},share=${share})`,
     predict: (w, s, out) => {
       const { end, slope } = lineFit(share === 1 ? w : w.subarray(Math.floor(w.length * (1 - share))));
@@ -98,7 +107,7 @@ function backtestOrigins(n: number, lookback: number): number[] {
 }
 
 /** Residuals (observed − predicted) of a rule per step ahead, up to `steps`. */
-function residualsOf(rule: Rule, x: Float32Array, origins: number[], lookback: number, steps: number): number[][] {
+function residualsOf(rule: Rule, x: ArrayLike<number>, origins: number[], lookback: number, steps: number): number[][] {
   const w = new Float64Array(lookback);
   const pred = new Float64Array(steps);
   const residuals: number[][] = Array.from({ length: steps }, () => []);
@@ -116,7 +125,7 @@ function residualsOf(rule: Rule, x: Float32Array, origins: number[], lookback: n
  * `horizon` steps on the most recent origins, then backtests it over
  * `steps` steps from every origin for its bands.
  */
-function backtest(x: Float32Array, lookback: number, horizon: number, steps: number): { rule: Rule; residuals: number[][] } {
+function backtest(x: ArrayLike<number>, lookback: number, horizon: number, steps: number): { rule: Rule; residuals: number[][] } {
   const origins = backtestOrigins(x.length, lookback);
   const recent = origins.slice(0, Math.max(1, Math.ceil(origins.length * SELECTION_SHARE)));
   let best: { rule: Rule; mae: number } | null = null;
@@ -134,7 +143,7 @@ function backtest(x: Float32Array, lookback: number, horizon: number, steps: num
 }
 
 /** A random-walk band ±z·rms(Δx)·√k for histories too short to backtest. */
-function randomWalkBands(x: Float32Array, level: number): ResidualBands {
+function randomWalkBands(x: ArrayLike<number>, level: number): ResidualBands {
   let ss = 0;
   for (let i = 1; i < x.length; i++) ss += (x[i]! - x[i - 1]!) ** 2;
   const rms = Math.sqrt(ss / Math.max(1, x.length - 1));
@@ -142,7 +151,10 @@ function randomWalkBands(x: Float32Array, level: number): ResidualBands {
   return { lo: [-z * rms], hi: [z * rms] };
 }
 
-export function fitStatisticalForecaster(series: RegularSeries, opts: { lookback?: number; horizon?: number; level?: number } = {}): Forecaster & { rule: string } {
+/** A fitted statistical forecaster; `rule` names the exact variant chosen (e.g. `trend(phi=0.98,share=0.5)`). */
+export type StatisticalForecaster = Forecaster & { method: StatisticalMethod; rule: string };
+
+export function fitStatisticalForecaster(series: RegularSeries, opts: { lookback?: number; horizon?: number; level?: number } = {}): StatisticalForecaster {
   checkSeries(series);
   const x = series.values;
   if (x.length < 2) throw tooFewRows('a statistical forecast needs a history', x.length, 2, 'values');
@@ -156,19 +168,22 @@ export function fitStatisticalForecaster(series: RegularSeries, opts: { lookback
   const calibrated = usable < 0 ? residuals : residuals.slice(0, usable);
   const bands = calibrated.length > 0 ? conformalBands(calibrated, level) : randomWalkBands(x, level);
   const w = new Float64Array(lookback);
+  // A persistence forecast repeats a stored reading: nothing to round.
+  const round = rule.method === 'persistence' ? (v: number) => v : doubleDecimal;
   return {
-    method: 'persistence',
+    method: rule.method,
     rule: rule.name,
     lookback,
     horizon,
     level,
     stepMs: series.stepMs,
-    forecast(recent: Float32Array, steps = horizon): ForecastResult {
+    forecast(recent: ArrayLike<number>, steps = horizon): ForecastResult {
       checkHorizon(steps);
       w.set(lastWindow(recent, lookback));
       const out = new Float64Array(steps);
       rule.predict(w, steps, out);
-      return withBands(Float32Array.from(out), bands);
+      for (let k = 0; k < steps; k++) out[k] = round(out[k]!);
+      return withBands(out, bands, doubleDecimal);
     },
     dispose() {},
   };

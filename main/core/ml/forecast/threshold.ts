@@ -20,7 +20,7 @@ export function timeToThreshold(f: ForecastResult, threshold: number, direction:
   const reached = direction === 'above' ? (v: number) => v >= threshold : (v: number) => v <= threshold;
   const near = direction === 'above' ? f.upper : f.lower;
   const far = direction === 'above' ? f.lower : f.upper;
-  const first = (a: Float32Array): number | null => {
+  const first = (a: ArrayLike<number>): number | null => {
     for (let k = 0; k < a.length; k++) if (reached(a[k]!)) return k + 1;
     return null;
   };

@@ -5,15 +5,22 @@ import type { ModelArtifact } from '../runtime/artifact';
 
 export interface RegularSeries {
   /** Finite, evenly spaced, oldest first. */
-  values: Float32Array;
+  values: Float32Array | Float64Array;
   stepMs: number;
 }
 
-/** Index k is k + 1 steps after the last observation. */
-export interface ForecastResult { value: Float32Array; lower: Float32Array; upper: Float32Array }
+/**
+ * Index k is k + 1 steps after the last observation. Values are as they
+ * should be shown: decimals of the model's precision (runtime/decimals.ts).
+ */
+export interface ForecastResult { value: Float64Array; lower: Float64Array; upper: Float64Array }
+
+/** The statistical forecaster's rules (statistical.ts). */
+export type StatisticalMethod = 'persistence' | 'mean' | 'damped_trend';
 
 export interface Forecaster {
-  method: 'mlp' | 'persistence';
+  /** What produces the forecast: the trained network, or the statistical rule the backtest chose. */
+  method: 'mlp' | StatisticalMethod;
   lookback: number;
   horizon: number;
   level: number;
@@ -23,7 +30,7 @@ export interface Forecaster {
    * `lookback` are used. `horizon` defaults to the model's; a longer one is
    * rolled forward with widening intervals (see index.ts).
    */
-  forecast(recent: Float32Array, horizon?: number): ForecastResult;
+  forecast(recent: ArrayLike<number>, horizon?: number): ForecastResult;
   dispose(): void;
 }
 

@@ -35,7 +35,7 @@
 // below 0.
 //
 // What counts as a detection here: the onsets of alarms — rows where the
-// detector's anomaly state goes from 0 to 1 — not every row flagged. An
+// detector's alarm state goes from 0 to 1 — not every row flagged. An
 // operator is paged once per alarm, and that is what the false-positive
 // cost is meant to price; NAB itself thresholds a per-row score, so a
 // long alarm outside a window would cost once per row there.
@@ -80,7 +80,7 @@ export function scaledSigmoid(y: number): number {
   return 2 / (1 + Math.exp(5 * y)) - 1;
 }
 
-/** Rows where the anomaly state switches on (0 -> 1; a 1 on row 0 is an onset). */
+/** Rows where the alarm state switches on (0 -> 1; a 1 on row 0 is an onset). */
 export function alarmOnsets(anomaly: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < anomaly.length; i++) if (anomaly[i] && (i === 0 || !anomaly[i - 1])) out.push(i);
@@ -139,7 +139,7 @@ export function scoreDetections(rows: number, windows: readonly RowWindow[], det
   };
 }
 
-/** Scores a file from its per-row anomaly state (detections = alarm onsets). */
+/** Scores a file from its per-row alarm state (SeriesScores.alarm; detections = alarm onsets). */
 export function scoreAnomalyColumn(anomaly: ArrayLike<number>, windows: readonly RowWindow[], profile: CostProfile = STANDARD_PROFILE): NabFileScore {
   return scoreDetections(anomaly.length, windows, alarmOnsets(anomaly), profile);
 }

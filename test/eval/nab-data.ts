@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNumericCsv } from '../data/numeric-csv';
+import { readNumericCsv } from '../../main/core/ml/data/numeric-csv';
 import type { RowWindow } from './nab-scorer';
 
 // The Numenta Anomaly Benchmark files shipped in assets/datasets/nab: each

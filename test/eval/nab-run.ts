@@ -1,6 +1,6 @@
-import { fitAndScore, type FitAndScoreOptions } from '../anomaly/fit-and-score';
-import type { SeriesMatrix } from '../anomaly/types';
-import { quietContext } from '../runtime/train-context';
+import { fitAndScore, type FitAndScoreOptions } from '../../main/core/ml/anomaly/fit-and-score';
+import type { SeriesMatrix } from '../../main/core/ml/anomaly/types';
+import { quietContext } from '../../main/core/ml/runtime/train-context';
 import { loadNabFile, loadNabWindows, NAB_REAL_KNOWN_CAUSE } from './nab-data';
 import { corpusScore, probationaryLength, scoreAnomalyColumn, type NabFileScore } from './nab-scorer';
 
@@ -50,7 +50,7 @@ export async function runNabCorpus(opts: NabRunOptions): Promise<NabRunResult> {
     };
     const r = await fitAndScore(train, matrix, fitOpts);
     method = r.method;
-    const score = scoreAnomalyColumn(r.scores.anomaly, f.windows);
+    const score = scoreAnomalyColumn(r.scores.alarm, f.windows);
     files.push({ file: name, rows, trainRows, alarms: r.scores.anomalies.length, ...score });
   }
   return { files, overall: corpusScore(files), method };
