@@ -1,0 +1,62 @@
+// Strings shared by the whole console: header, tabs, errors, sign-in.
+
+export const common = {
+  app: {
+    name: 'Smart Maintenance Console',
+    loading: 'Connecting to the station…',
+  },
+  header: {
+    station: 'Station',
+    signedInAs: 'Key',
+    timeZone: 'Times in {{zone}}',
+    language: 'Language',
+    signOut: 'Sign out',
+  },
+  tabs: {
+    label: 'Console sections',
+    explorer: 'Data Explorer',
+    ingest: 'Ingest',
+    models: 'Models',
+    prediction: 'Prediction',
+    shortcut: 'Alt+{{n}}',
+    none: 'This key cannot use any part of the console. Ask an administrator for a key with the read or ingest scope.',
+  },
+  common: {
+    loading: 'Loading…',
+    refresh: 'Refresh',
+  },
+  errors: {
+    network: 'Cannot reach the station. Check that it is running and that this computer is connected, then try again.',
+    unauthorized: 'The station did not accept the key: {{message}}',
+    forbidden: 'This key is not allowed to do that: {{message}}',
+    rate_limited: 'Too many requests. Wait a moment and try again. ({{message}})',
+    validation_failed: 'Some values were not accepted: {{message}}',
+    not_found: 'Not found: {{message}}',
+    conflict: 'Conflict: {{message}}',
+    payload_too_large: 'Too large: {{message}}',
+    unsupported_media_type: 'Wrong file type: {{message}}',
+    unavailable: 'The station is busy or shutting down: {{message}}',
+    generic: '{{message}}',
+    reference: 'Reference for the administrator: {{id}}',
+  },
+  signIn: {
+    title: 'Sign in',
+    intro: 'Paste an API key, or open the sign-in link that the station prints when it starts (smc serve).',
+    keyLabel: 'API key',
+    keyHint: 'The key is kept in this browser until you sign out.',
+    submit: 'Sign in',
+    checking: 'Checking…',
+    show: 'Show key',
+    hide: 'Hide key',
+    retry: 'Try again',
+    problem: {
+      invalidKey: 'This key is not valid. Check that it was copied whole, or ask an administrator for a new one.',
+      forbidden: 'This key is not allowed to use the console.',
+      network: 'Cannot reach the station. Check that it is running and that this computer is connected.',
+      expired: 'Your key stopped working (it was revoked or has expired). Sign in again.',
+      tokenUsed: 'This sign-in link was already used or is out of date. Use the newest link the station printed, or paste an API key.',
+      signedOut: 'You are signed out.',
+      other: 'Sign-in failed: {{message}}',
+    },
+  },
+};
