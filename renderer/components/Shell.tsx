@@ -6,8 +6,9 @@ import { TABS } from '../tabs/registry';
 import { EmptyState } from './EmptyState';
 import { Header } from './Header';
 import { panelDomId, TabBar, tabDomId } from './TabBar';
+import { tabFromHash } from './tab-hash';
 
-const hashTab = () => decodeURIComponent(window.location.hash.replace(/^#/, ''));
+const hashTab = () => tabFromHash(window.location.hash);
 
 /** The signed-in console: header, the tabs this key may use, the active tab. */
 export function Shell() {
