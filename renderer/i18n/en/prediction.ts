@@ -147,6 +147,18 @@ export const prediction = {
     psi: 'PSI',
     psiShifted: 'The population has shifted',
     psiStable: 'Stable population',
+    psiModerate: 'A moderate shift, not drift',
+    detail: {
+      insufficient: 'Readings: {{reference}} in the reference window, {{recent}} in the recent one; at least {{min}} are needed in each.',
+      ksDiffers: 'KS statistic {{d}}, p-value {{p}}: below {{limit}}, the distributions differ.',
+      ksSame: 'KS statistic {{d}}, p-value {{p}}: not below {{limit}}, no significant difference.',
+      psi: {
+        stable: 'PSI {{psi}}: a stable population (drift above {{limit}}).',
+        moderate: 'PSI {{psi}}: a moderate shift, below the drift limit of {{limit}}.',
+        significant: 'PSI {{psi}}: the population has shifted (above {{limit}}).',
+      },
+      psiNone: 'PSI was not computed: too few readings for its bins, so the KS test alone decides.',
+    },
     below: 'below {{limit}}',
     above: 'above {{limit}}',
     counts: 'Readings (recent / reference)',

@@ -148,6 +148,18 @@ export const prediction: typeof en = {
     psi: 'PSI',
     psiShifted: 'A população mudou',
     psiStable: 'População estável',
+    psiModerate: 'Uma mudança moderada, não é deriva',
+    detail: {
+      insufficient: 'Leituras: {{reference}} na janela de referência, {{recent}} na recente; são necessárias pelo menos {{min}} em cada.',
+      ksDiffers: 'Estatística KS {{d}}, valor-p {{p}}: abaixo de {{limit}}, as distribuições diferem.',
+      ksSame: 'Estatística KS {{d}}, valor-p {{p}}: não está abaixo de {{limit}}, sem diferença significativa.',
+      psi: {
+        stable: 'PSI {{psi}}: população estável (deriva acima de {{limit}}).',
+        moderate: 'PSI {{psi}}: uma mudança moderada, abaixo do limite de deriva de {{limit}}.',
+        significant: 'PSI {{psi}}: a população mudou (acima de {{limit}}).',
+      },
+      psiNone: 'O PSI não foi calculado: poucas leituras para as suas faixas, então só o teste KS decide.',
+    },
     below: 'abaixo de {{limit}}',
     above: 'acima de {{limit}}',
     counts: 'Leituras (recente / referência)',
