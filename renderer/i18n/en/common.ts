@@ -24,6 +24,9 @@ export const common = {
   common: {
     loading: 'Loading…',
     refresh: 'Refresh',
+    bytes_zero: '{{n}} bytes',
+    bytes_one: '{{n}} byte',
+    bytes_other: '{{n}} bytes',
   },
   errors: {
     network: 'Cannot reach the station. Check that it is running and that this computer is connected, then try again.',

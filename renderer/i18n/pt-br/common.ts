@@ -25,6 +25,9 @@ export const common: typeof en = {
   common: {
     loading: 'Carregando…',
     refresh: 'Atualizar',
+    bytes_zero: '{{n}} bytes',
+    bytes_one: '{{n}} byte',
+    bytes_other: '{{n}} bytes',
   },
   errors: {
     network: 'Não foi possível alcançar a estação. Verifique se ela está em execução e se este computador está conectado, e tente de novo.',
