@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
-import { DATASETS } from '../helpers/ml-data';
+import { DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
 // The Models and Prediction tabs in real Chromium against a real station:
@@ -265,6 +265,28 @@ function localWallTime(iso: string): string {
 /** ISO UTC → how the console shows it in São Paulo (renderer/format/time.ts's format). */
 function localDisplay(iso: string): string {
   return new Intl.DateTimeFormat('en', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
+  it('still shows a failed training job, with its error, after a reload', async () => {
+    // The right columns but two rows: the station accepts the request and the worker refuses the data.
+    const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'rul', csv: 'unit,cycle,s1\n1,1,5\n1,2,6\n', asset_col: 'unit', time_col: 'cycle', dataset: 'tiny' } });
+    expect(res.status, res.text).toBe(202);
+    const { job } = await waitForJob(s, res.body.job.id);
+    expect(job.state).toBe('failed');
+    expect(job.error.message.length).toBeGreaterThan(0);
+
+    await page.reload();
+    await page.getByRole('tab', { name: /Models/ }).waitFor();
+    await page.keyboard.press('Alt+3');
+    const failed = page.locator(`[data-testid=recent-job][data-job="${job.id}"]`);
+    await expect.poll(() => failed.getAttribute('data-state')).toBe('failed');
+    expect(await failed.textContent()).toContain('rul.tiny');
+    expect(await failed.getByTestId('recent-job-error').textContent()).toBe(`Training failed: ${job.error.message}`);
+    // Every state, not just running ones: the anomaly model's job from the first test is there too.
+    const all = await s.request('GET', '/api/v1/ml/jobs');
+    const listed = await page.getByTestId('recent-job').evaluateAll((els) => els.map((e) => [e.getAttribute('data-job'), e.getAttribute('data-state')]));
+    expect(listed).toEqual(all.body.jobs.map((j: { id: string; state: string }) => [j.id, j.state]));
+    expect(listed.map(([, state]) => state)).toEqual(['failed', 'succeeded']);
+    await screenshot(page, '15-models-recent-jobs');
+  }, 60_000);
 }
 
 /** Pixels with any ink on a canvas: the chart was drawn, not just mounted. */

@@ -163,6 +163,13 @@ export const models = {
     took: 'took {{duration}}',
     state: {
       queued: 'Queued',
+  jobs: {
+    title: 'Recent training jobs',
+    loadFailed: 'Could not load the training jobs',
+    empty: 'No other training jobs since the station started.',
+    created: 'Started {{time}}',
+    version: 'Version {{version}} of {{name}}',
+  },
       running: 'Running',
       succeeded: 'Finished',
       failed: 'Failed',

@@ -164,6 +164,13 @@ export const models: typeof en = {
     took: 'levou {{duration}}',
     state: {
       queued: 'Na fila',
+  jobs: {
+    title: 'Treinos recentes',
+    loadFailed: 'Não foi possível carregar os treinos',
+    empty: 'Nenhum outro treino desde que a estação foi iniciada.',
+    created: 'Iniciado em {{time}}',
+    version: 'Versão {{version}} de {{name}}',
+  },
       running: 'Em andamento',
       succeeded: 'Concluído',
       failed: 'Falhou',
