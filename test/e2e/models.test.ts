@@ -242,6 +242,18 @@ describe('Models and Prediction tabs (Chromium)', () => {
     }
     await expect.poll(() => inkedPixels(page.getByTestId('score-chart').locator('canvas'))).toBeGreaterThan(500);
 
+    // "Above the threshold" marks follow the score; the reported periods are shaded apart. The API's
+    // per-point flag is the alarm state, which stays on below the threshold (hysteresis): it cannot be the mark.
+    const api = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: ASSET, scores: 1200 } });
+    expect(api.status, api.text).toBe(200);
+    const points: { score: number; anomaly: boolean }[] = api.body.scores;
+    expect(points.some((p) => p.anomaly && p.score <= api.body.threshold)).toBe(true);
+    const chart = page.getByTestId('score-chart');
+    expect(Number(await chart.getAttribute('data-points'))).toBe(points.length);
+    expect(Number(await chart.getAttribute('data-above'))).toBe(points.filter((p) => p.score > api.body.threshold).length);
+    expect(Number(await chart.getAttribute('data-periods'))).toBe(api.body.anomalies.length);
+    expect(await page.getByTestId('score-legend').locator('li').allTextContents()).toEqual(['Anomaly score', 'Threshold', 'Score above the threshold', 'Anomaly period (alarm on)']);
+
     // Drift of the machine temperature over the last hour against the hour before.
     const drift = page.getByTestId('drift-form');
     await drift.getByLabel('Sensor', { exact: true }).selectOption(`${ASSET}.temp`);
@@ -253,18 +265,6 @@ describe('Models and Prediction tabs (Chromium)', () => {
     expect(await page.getByTestId('rul-no-models').textContent()).toContain('Train one in the Models tab');
     await screenshot(page, '10-prediction');
   }, 120_000);
-});
-
-/** ISO UTC → the `datetime-local` value an operator in São Paulo types. */
-function localWallTime(iso: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    .format(Date.parse(iso))
-    .replace(' ', 'T');
-}
-
-/** ISO UTC → how the console shows it in São Paulo (renderer/format/time.ts's format). */
-function localDisplay(iso: string): string {
-  return new Intl.DateTimeFormat('en', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
   it('still shows a failed training job, with its error, after a reload', async () => {
     // The right columns but two rows: the station accepts the request and the worker refuses the data.
     const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'rul', csv: 'unit,cycle,s1\n1,1,5\n1,2,6\n', asset_col: 'unit', time_col: 'cycle', dataset: 'tiny' } });
@@ -287,6 +287,19 @@ function localDisplay(iso: string): string {
     expect(listed.map(([, state]) => state)).toEqual(['failed', 'succeeded']);
     await screenshot(page, '15-models-recent-jobs');
   }, 60_000);
+});
+
+
+/** ISO UTC → the `datetime-local` value an operator in São Paulo types. */
+function localWallTime(iso: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    .format(Date.parse(iso))
+    .replace(' ', 'T');
+}
+
+/** ISO UTC → how the console shows it in São Paulo (renderer/format/time.ts's format). */
+function localDisplay(iso: string): string {
+  return new Intl.DateTimeFormat('en', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
 }
 
 /** Pixels with any ink on a canvas: the chart was drawn, not just mounted. */

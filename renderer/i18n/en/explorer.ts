@@ -4,6 +4,7 @@ export const explorer = {
   sensors: {
     title: 'Sensors',
     caption: 'Sensors on this station. Select one to chart it; tick several to list their readings together.',
+    count_zero: '{{count}} sensors',
     count_one: '{{count}} sensor',
     count_other: '{{count}} sensors',
     loadFailed: 'Could not load the sensors',
@@ -50,6 +51,7 @@ export const explorer = {
     pages: 'Pages of readings',
     previous: 'Previous',
     next: 'Next',
+    page_zero: 'Page {{n}} · {{count}} readings',
     page_one: 'Page {{n}} · {{count}} reading',
     page_other: 'Page {{n}} · {{count}} readings',
     col: {
@@ -72,6 +74,8 @@ export const explorer = {
     loadFailed: 'Could not load the chart',
     none: 'Select a sensor in the table to chart it.',
     empty: 'No readings for this sensor in the chosen period.',
-    aria: 'Chart of {{id}}: mean value with the min–max range, {{count}} points',
+    aria_zero: 'Chart of {{id}}: mean value with the min–max range, {{count}} points',
+    aria_one: 'Chart of {{id}}: mean value with the min–max range, {{count}} point',
+    aria_other: 'Chart of {{id}}: mean value with the min–max range, {{count}} points',
   },
 };

@@ -5,6 +5,7 @@ export const explorer: typeof en = {
   sensors: {
     title: 'Sensores',
     caption: 'Sensores desta estação. Selecione um para ver o gráfico; marque vários para listar as leituras juntas.',
+    count_zero: '{{count}} sensores',
     count_one: '{{count}} sensor',
     count_other: '{{count}} sensores',
     loadFailed: 'Não foi possível carregar os sensores',
@@ -51,6 +52,7 @@ export const explorer: typeof en = {
     pages: 'Páginas de leituras',
     previous: 'Anterior',
     next: 'Próxima',
+    page_zero: 'Página {{n}} · {{count}} leituras',
     page_one: 'Página {{n}} · {{count}} leitura',
     page_other: 'Página {{n}} · {{count}} leituras',
     col: {
@@ -73,6 +75,8 @@ export const explorer: typeof en = {
     loadFailed: 'Não foi possível carregar o gráfico',
     none: 'Selecione um sensor na tabela para ver o gráfico.',
     empty: 'Nenhuma leitura deste sensor no período escolhido.',
-    aria: 'Gráfico de {{id}}: valor médio com a faixa mín.–máx., {{count}} pontos',
+    aria_zero: 'Gráfico de {{id}}: valor médio com a faixa mín.–máx., {{count}} pontos',
+    aria_one: 'Gráfico de {{id}}: valor médio com a faixa mín.–máx., {{count}} ponto',
+    aria_other: 'Gráfico de {{id}}: valor médio com a faixa mín.–máx., {{count}} pontos',
   },
 };
