@@ -48,8 +48,11 @@ export function Shell() {
           <nav className="nav">
             <TabBar tabs={tabs} active={current.id} onSelect={select} />
           </nav>
-          <main className="panel" id={panelDomId(current.id)} role="tabpanel" aria-labelledby={tabDomId(current.id)}>
-            <current.Component />
+          {/* The tab panel inside the main landmark: role=tabpanel on <main> itself would remove the landmark. */}
+          <main>
+            <div className="panel" id={panelDomId(current.id)} role="tabpanel" aria-labelledby={tabDomId(current.id)}>
+              <current.Component />
+            </div>
           </main>
         </>
       ) : (
