@@ -12,11 +12,16 @@ const UNITS = [
   ['terabyte', 1e12],
 ] as const;
 
+/** A tenth: the precision sizes are shown with. */
+const tenths = (x: number) => Math.round(x * 10) / 10;
+
 export function formatBytes(n: number, locale: string, t: TFunction): string {
-  // The largest unit the size reaches once rounded to a tenth: 999,960 bytes is "1 MB", not "1,000 kB".
-  let chosen: (typeof UNITS)[number] | undefined;
-  for (const u of UNITS) if (Math.round((n / u[1]) * 10) / 10 >= 1) chosen = u;
-  if (!chosen || Math.round(n) < 1000) return t('common.bytes', { count: Math.round(n), n: new Intl.NumberFormat(locale).format(Math.round(n)) });
-  const [unit, size] = chosen;
+  const whole = Math.round(n);
+  if (whole < 1000) return t('common.bytes', { count: whole, n: new Intl.NumberFormat(locale).format(whole) });
+  // The largest unit the size reaches, moving up when rounding would show 1,000 of it (999,960 bytes is 1 MB, not 1,000 kB).
+  let i = UNITS.findLastIndex(([, size]) => n >= size);
+  if (i < 0) i = 0;
+  if (i < UNITS.length - 1 && tenths(n / UNITS[i]![1]) >= 1000) i++;
+  const [unit, size] = UNITS[i]!;
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(n / size);
 }
