@@ -75,7 +75,7 @@ describe('readable fields and drift readings (Chromium)', () => {
     expect(measured.filter((m) => m.hidden.length > 0)).toEqual([]);
   }
 
-  for (const width of [1440, 1280]) {
+  for (const width of [1440, 1280, 1024]) {
     it(`shows whole date-times (with AM/PM) and whole sensor names at ${width} px`, async () => {
       await page.setViewportSize({ width, height: 900 });
 

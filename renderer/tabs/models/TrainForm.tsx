@@ -85,12 +85,12 @@ export function TrainForm() {
           <summary>{t('models.train.advanced')}</summary>
           <div className="form-grid">
             {f.kind !== 'rul' && (
-              <>
+              <div className="form-grid__row">
                 <Field id={`${id}-from`} label={t('models.train.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
                   onChange={(e) => s.setField('from', e.target.value)} errors={errors('from')} disabled={busy} />
                 <Field id={`${id}-to`} label={t('models.train.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
                   onChange={(e) => s.setField('to', e.target.value)} errors={errors('to')} disabled={busy} />
-              </>
+              </div>
             )}
             <Field id={`${id}-epochs`} label={t('models.train.epochs')} hint={t('models.train.epochsHint')} inputMode="numeric" value={f.epochs}
               onChange={(e) => s.setField('epochs', e.target.value)} errors={errors('epochs')} disabled={busy} autoComplete="off" />

@@ -51,10 +51,12 @@ export function AnomalyPanel() {
             </option>
           ))}
         </SelectField>
-        <Field id={`${id}-from`} label={t('prediction.detect.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
-          onChange={(e) => setForm('detect', { from: e.target.value })} errors={p.fieldErrors.from} />
-        <Field id={`${id}-to`} label={t('prediction.detect.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
-          onChange={(e) => setForm('detect', { to: e.target.value })} errors={p.fieldErrors.to} />
+        <div className="form-grid__row">
+          <Field id={`${id}-from`} label={t('prediction.detect.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
+            onChange={(e) => setForm('detect', { from: e.target.value })} errors={p.fieldErrors.from} />
+          <Field id={`${id}-to`} label={t('prediction.detect.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
+            onChange={(e) => setForm('detect', { to: e.target.value })} errors={p.fieldErrors.to} />
+        </div>
         <div className="form-grid__actions">
           <button type="submit" className="button button--primary" disabled={p.running || !f.asset}>
             {p.running ? t('prediction.detect.running') : t('prediction.detect.run')}
