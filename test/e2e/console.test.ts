@@ -189,6 +189,11 @@ describe('web console (Chromium)', () => {
     expect(await summary.evaluate((el: any) => (globalThis as any).getComputedStyle(el).borderLeftColor)).toBe('rgb(138, 90, 0)');
     await expectInViewAndFocused(page);
     await screenshot(page, '14-import-problems');
+    // Only an import that just ended takes the focus: coming back to the tab leaves it on the tab.
+    await page.keyboard.press('Alt+1');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => summary.getAttribute('data-tone')).toBe('warn');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('tab-ingest');
 
     const none = 'timestamp,value\nbad,1\nworse,2\n';
     await form.getByLabel('Choose a file…').setInputFiles({ name: 'none.csv', mimeType: 'text/csv', buffer: Buffer.from(none) });

@@ -6,6 +6,8 @@ import { importOutcome, OUTCOME_TONE } from './import-outcome';
 
 /** How many issues to show inline; the rest are counted, not listed. */
 const SHOWN_ISSUES = 20;
+/** Results already brought into view: coming back to the tab must not pull the focus to an old summary. */
+const shown = new WeakSet<ImportOutput>();
 
 export function ImportSummary({ result }: { result: ImportOutput }) {
   const { t, i18n } = useTranslation();
@@ -31,7 +33,8 @@ export function ImportSummary({ result }: { result: ImportOutput }) {
   // The form is tall: when an import ends, its outcome is brought into view and focused, so it is seen and read out.
   useEffect(() => {
     const el = box.current;
-    if (!el) return;
+    if (!el || shown.has(result)) return;
+    shown.add(result);
     el.scrollIntoView({ block: 'nearest' });
     el.focus({ preventScroll: true });
   }, [result]);
