@@ -38,7 +38,9 @@ type FieldProps = FrameProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' 
 
 /** A labelled input with its hint and errors wired for screen readers. */
 export function Field({ id, label, hint, errors, className, ...input }: FieldProps) {
-  return <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className} control={(aria) => <input id={id} {...aria} {...input} />} />;
+  // Date-time fields are laid out by their whole text (styles.css), not squeezed into a column.
+  const cls = [input.type === 'datetime-local' ? 'field--datetime' : '', className ?? ''].filter(Boolean).join(' ') || undefined;
+  return <FieldFrame id={id} label={label} hint={hint} errors={errors} className={cls} control={(aria) => <input id={id} {...aria} {...input} />} />;
 }
 
 type SelectFieldProps = FrameProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> & { children: ReactNode };

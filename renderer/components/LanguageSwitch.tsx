@@ -12,12 +12,13 @@ export function LanguageSwitch() {
           type="button"
           lang={l.code}
           title={l.label}
-          aria-label={l.label}
           aria-pressed={i18n.language === l.code}
           data-lang={l.code}
           onClick={() => setLanguage(l.code)}
         >
+          {/* The name starts with what is shown ("EN"), so "click EN" works by voice, and goes on to say the language. */}
           {l.short}
+          <span className="visually-hidden"> {l.label}</span>
         </button>
       ))}
     </div>

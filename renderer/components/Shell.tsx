@@ -6,8 +6,9 @@ import { TABS } from '../tabs/registry';
 import { EmptyState } from './EmptyState';
 import { Header } from './Header';
 import { panelDomId, TabBar, tabDomId } from './TabBar';
+import { tabFromHash } from './tab-hash';
 
-const hashTab = () => decodeURIComponent(window.location.hash.replace(/^#/, ''));
+const hashTab = () => tabFromHash(window.location.hash);
 
 /** The signed-in console: header, the tabs this key may use, the active tab. */
 export function Shell() {
@@ -47,8 +48,11 @@ export function Shell() {
           <nav className="nav">
             <TabBar tabs={tabs} active={current.id} onSelect={select} />
           </nav>
-          <main className="panel" id={panelDomId(current.id)} role="tabpanel" aria-labelledby={tabDomId(current.id)}>
-            <current.Component />
+          {/* The tab panel inside the main landmark: role=tabpanel on <main> itself would remove the landmark. */}
+          <main>
+            <div className="panel" id={panelDomId(current.id)} role="tabpanel" aria-labelledby={tabDomId(current.id)}>
+              <current.Component />
+            </div>
           </main>
         </>
       ) : (

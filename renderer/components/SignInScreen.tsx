@@ -39,10 +39,10 @@ export function SignInScreen() {
 
   return (
     <div className="signin">
-      <div className="signin__top">
+      <header className="signin__top">
         <span className="header__name">{t('app.name')}</span>
         <LanguageSwitch />
-      </div>
+      </header>
       <main className="signin__card">
         <h1>{t('signIn.title')}</h1>
         <p>{t('signIn.intro')}</p>

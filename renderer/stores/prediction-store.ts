@@ -16,7 +16,8 @@ import { assetIds } from './training-store';
 
 export type ForecastResult = OutputOf<'ml.forecast'>;
 export type DetectResult = OutputOf<'ml.detect'>;
-export type DriftResult = OutputOf<'ml.drift'>;
+/** The check with the fewest readings a side it asked for (the answer does not repeat it). */
+export type DriftResult = OutputOf<'ml.drift'> & { min_samples: number };
 /** The prediction with the asset it was asked for (the form may have moved on since). */
 export type RulResult = OutputOf<'ml.predict'> & { asset_id: string };
 export type Direction = 'above' | 'below';
@@ -49,6 +50,8 @@ type FormOf<K extends PanelKey> = Panels[K]['form'];
 
 /** Score points asked for the anomaly chart: about one per pixel of a wide chart. */
 export const SCORE_POINTS = 1200;
+/** Fewest readings in each drift window: the station's default, sent so the console can say it. */
+export const DRIFT_MIN_SAMPLES = 30;
 /** History points shown before the forecast. */
 export const FORECAST_HISTORY = 240;
 
@@ -172,9 +175,15 @@ export const usePrediction = create<PredictionState>()((set, get) => {
       if (!f.sensor) problems.sensor = 'required';
       if (window === undefined || Number.isNaN(window)) problems.window = 'minutes';
       if (Number.isNaN(reference)) problems.reference = 'minutes';
-      await run('drift', problems, () =>
-        invoke('ml.drift', { sensor_id: f.sensor, window_minutes: window!, ...(reference !== undefined ? { reference_minutes: reference } : {}) }),
-      );
+      await run('drift', problems, async () => ({
+        ...(await invoke('ml.drift', {
+          sensor_id: f.sensor,
+          window_minutes: window!,
+          min_samples: DRIFT_MIN_SAMPLES,
+          ...(reference !== undefined ? { reference_minutes: reference } : {}),
+        })),
+        min_samples: DRIFT_MIN_SAMPLES,
+      }));
     },
 
     async runRul() {

@@ -65,14 +65,18 @@ interface TrainingState {
   pollError: unknown;
   cancelling: boolean;
   cancelError: unknown;
+  /** The station's recent jobs of every state, newest first (ml.jobs.list), so a reload loses none. */
+  jobs: JobWire[];
+  jobsError: unknown;
   loadSensors(): Promise<void>;
+  loadJobs(): Promise<void>;
   setField<K extends keyof TrainForm>(field: K, value: TrainForm[K]): void;
   /** Fills the form for a model that should be retrained. */
   prepare(kind: ModelKind, target: string): void;
   setCsv(file: File | null): Promise<void>;
   start(): Promise<void>;
   cancel(): Promise<void>;
-  /** Follows a job already running on the station (after a reload). */
+  /** Reads the recent jobs and follows one still running on the station (after a reload). */
   resume(): Promise<void>;
   dismissJob(): void;
   reset(): void;
@@ -131,6 +135,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
   }
 
   function finished(job: JobWire) {
+    void get().loadJobs();
     if (job.state === 'succeeded' && job.model_version !== null) void useModels.getState().showNewVersion(job.model_name, job.model_version);
     else void useModels.getState().loadHealth();
   }
@@ -192,6 +197,8 @@ export const useTraining = create<TrainingState>()((set, get) => {
     pollError: null,
     cancelling: false,
     cancelError: null,
+    jobs: [],
+    jobsError: null,
 
     async loadSensors() {
       try {
@@ -243,6 +250,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
       try {
         const { job } = await invoke('ml.train', input);
         follow(job);
+        void get().loadJobs();
         // The banner's count of running jobs.
         void useModels.getState().loadHealth();
       } catch (err) {
@@ -269,15 +277,20 @@ export const useTraining = create<TrainingState>()((set, get) => {
       }
     },
 
-    async resume() {
-      if (isActive(get().job)) return;
+    async loadJobs() {
       try {
         const { jobs } = await invoke('ml.jobs.list', {});
-        const running = jobs.find((j) => isActive(j));
-        if (running && !isActive(get().job)) follow(running);
-      } catch {
-        // Only a convenience: the form still works without it.
+        set({ jobs, jobsError: null });
+      } catch (err) {
+        set({ jobsError: err });
       }
+    },
+
+    async resume() {
+      await get().loadJobs();
+      if (isActive(get().job)) return;
+      const running = get().jobs.find((j) => isActive(j));
+      if (running) follow(running);
     },
 
     dismissJob() {
@@ -286,7 +299,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
 
     reset() {
       stopPolling();
-      set({ sensors: [], sensorsError: null, form: blankForm(), csv: null, problems: {}, fieldErrors: {}, submitting: false, trainError: null, job: null, pollError: null, cancelling: false, cancelError: null });
+      set({ sensors: [], sensorsError: null, form: blankForm(), csv: null, problems: {}, fieldErrors: {}, submitting: false, trainError: null, job: null, pollError: null, cancelling: false, cancelError: null, jobs: [], jobsError: null });
     },
   };
 });

@@ -167,6 +167,70 @@ describe('web console (Chromium)', () => {
     await screenshot(page, '04-import-summary');
   });
 
+  it('reads a partly rejected import as a warning and a wholly rejected one as an error, brought into view and focused', async () => {
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByRole('tab', { name: /Ingest/ }).count()).toBe(1);
+    await page.getByRole('tab', { name: /Ingest/ }).click();
+    const form = page.getByTestId('import-form');
+    await form.getByLabel('Sensor ID').fill('handheld-8');
+    const summary = page.getByTestId('import-summary');
+
+    // Six rows, four of them refused: two bad times, a value that is not a number, a missing value.
+    const partly = 'timestamp,value\n2024-05-03 00:00:00,1\n2024-05-03 00:01:00,2\nbad,3\nbad,4\n2024-05-03 00:04:00,x\n2024-05-03 00:05:00,\n';
+    await form.getByLabel('Choose a file…').setInputFiles({ name: 'partly.csv', mimeType: 'text/csv', buffer: Buffer.from(partly) });
+    expect(await form.textContent()).toContain(`partly.csv (${Buffer.byteLength(partly)} bytes)`);
+    await form.getByRole('button', { name: 'Import file' }).click();
+    await expect.poll(() => summary.getAttribute('data-tone')).toBe('warn');
+    expect(await summary.locator('h3').textContent()).toBe('Import finished with problems');
+    expect(await summary.textContent()).toContain('4 of 6 rows rejected');
+    expect(await summary.locator('[data-count=stored] dd').textContent()).toBe('2');
+    // Amber, not the green of a clean import.
+    expect(await summary.evaluate((el: any) => (globalThis as any).getComputedStyle(el).borderLeftColor)).toBe('rgb(138, 90, 0)');
+    await expectInViewAndFocused(page);
+    await screenshot(page, '14-import-problems');
+    // Only an import that just ended takes the focus: coming back to the tab leaves it on the tab.
+    await page.keyboard.press('Alt+1');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => summary.getAttribute('data-tone')).toBe('warn');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('tab-ingest');
+
+    const none = 'timestamp,value\nbad,1\nworse,2\n';
+    await form.getByLabel('Choose a file…').setInputFiles({ name: 'none.csv', mimeType: 'text/csv', buffer: Buffer.from(none) });
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await form.getByRole('button', { name: 'Import file' }).click();
+    await expect.poll(() => summary.getAttribute('data-tone')).toBe('error');
+    expect(await summary.locator('h3').textContent()).toBe('Import failed: every row was rejected');
+    expect(await summary.evaluate((el: any) => (globalThis as any).getComputedStyle(el).borderLeftColor)).toBe('rgb(164, 22, 26)');
+    await expectInViewAndFocused(page);
+  });
+
+  it('survives a malformed escape in the address and lands on the first tab', async () => {
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByRole('tab', { name: /Data Explorer/ }).count()).toBe(1);
+    // Changing only the hash does not reload: load the page afresh with it, as a pasted link would.
+    await page.goto(`${s.url}/#%E0%A4%A`);
+    await page.reload();
+    await expect.poll(() => page.getByRole('tab', { name: /Data Explorer/ }).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.locator(`[data-testid=sensor-table] tr[data-sensor="${SENSOR}"]`).count()).toBe(1);
+    expect(new URL(page.url()).hash).toBe('#%E0%A4%A');
+  });
+
+  it('says the counts of nothing in the plural in Portuguese: 0 modelos, 0 versões', async () => {
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    await expect.poll(() => page.getByRole('tab', { name: /Models/ }).count()).toBe(1);
+    await page.locator('[data-lang="pt-BR"]').click();
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => page.getByTestId('ml-runtime').textContent()).toContain('0 modelos, 0 versões no registro');
+    const registry = page.locator('section[aria-labelledby=models-registry-title] .card__head [role=status]');
+    await expect.poll(() => registry.textContent()).toBe('0 modelos');
+    await page.locator('[data-lang="en"]').click();
+    await expect.poll(() => registry.textContent()).toBe('0 models');
+    await expect.poll(() => page.getByTestId('ml-runtime').textContent()).toContain('0 models, 0 versions in the registry');
+  });
+
   it('says when the station is unreachable or the key is wrong, and shows only Ingest to an ingest-only key', async () => {
     const page = await newPage();
     // The station unreachable: said as such, not as a bad key.
@@ -202,3 +266,17 @@ describe('web console (Chromium)', () => {
     await screenshot(page, '07-key-revoked');
   });
 });
+
+/** The import summary is on screen (whole, when it fits) and has the focus. */
+async function expectInViewAndFocused(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.getByTestId('import-summary').evaluate((el: any) => {
+        const r = el.getBoundingClientRect();
+        const h = (globalThis as any).innerHeight;
+        return r.top >= 0 && (r.bottom <= h || r.top < h / 2);
+      }),
+    )
+    .toBe(true);
+  expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-testid'))).toBe('import-summary');
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
-import { DATASETS } from '../helpers/ml-data';
+import { DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
 // The Models and Prediction tabs in real Chromium against a real station:
@@ -242,6 +242,18 @@ describe('Models and Prediction tabs (Chromium)', () => {
     }
     await expect.poll(() => inkedPixels(page.getByTestId('score-chart').locator('canvas'))).toBeGreaterThan(500);
 
+    // "Above the threshold" marks follow the score; the reported periods are shaded apart. The API's
+    // per-point flag is the alarm state, which stays on below the threshold (hysteresis): it cannot be the mark.
+    const api = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: ASSET, scores: 1200 } });
+    expect(api.status, api.text).toBe(200);
+    const points: { score: number; anomaly: boolean }[] = api.body.scores;
+    expect(points.some((p) => p.anomaly && p.score <= api.body.threshold)).toBe(true);
+    const chart = page.getByTestId('score-chart');
+    expect(Number(await chart.getAttribute('data-points'))).toBe(points.length);
+    expect(Number(await chart.getAttribute('data-above'))).toBe(points.filter((p) => p.score > api.body.threshold).length);
+    expect(Number(await chart.getAttribute('data-periods'))).toBe(api.body.anomalies.length);
+    expect(await page.getByTestId('score-legend').locator('li').allTextContents()).toEqual(['Anomaly score', 'Threshold', 'Score above the threshold', 'Anomaly period (alarm on)']);
+
     // Drift of the machine temperature over the last hour against the hour before.
     const drift = page.getByTestId('drift-form');
     await drift.getByLabel('Sensor', { exact: true }).selectOption(`${ASSET}.temp`);
@@ -253,7 +265,30 @@ describe('Models and Prediction tabs (Chromium)', () => {
     expect(await page.getByTestId('rul-no-models').textContent()).toContain('Train one in the Models tab');
     await screenshot(page, '10-prediction');
   }, 120_000);
+  it('still shows a failed training job, with its error, after a reload', async () => {
+    // The right columns but two rows: the station accepts the request and the worker refuses the data.
+    const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'rul', csv: 'unit,cycle,s1\n1,1,5\n1,2,6\n', asset_col: 'unit', time_col: 'cycle', dataset: 'tiny' } });
+    expect(res.status, res.text).toBe(202);
+    const { job } = await waitForJob(s, res.body.job.id);
+    expect(job.state).toBe('failed');
+    expect(job.error.message.length).toBeGreaterThan(0);
+
+    await page.reload();
+    await page.getByRole('tab', { name: /Models/ }).waitFor();
+    await page.keyboard.press('Alt+3');
+    const failed = page.locator(`[data-testid=recent-job][data-job="${job.id}"]`);
+    await expect.poll(() => failed.getAttribute('data-state')).toBe('failed');
+    expect(await failed.textContent()).toContain('rul.tiny');
+    expect(await failed.getByTestId('recent-job-error').textContent()).toBe(`Training failed: ${job.error.message}`);
+    // Every state, not just running ones: the anomaly model's job from the first test is there too.
+    const all = await s.request('GET', '/api/v1/ml/jobs');
+    const listed = await page.getByTestId('recent-job').evaluateAll((els) => els.map((e) => [e.getAttribute('data-job'), e.getAttribute('data-state')]));
+    expect(listed).toEqual(all.body.jobs.map((j: { id: string; state: string }) => [j.id, j.state]));
+    expect(listed.map(([, state]) => state)).toEqual(['failed', 'succeeded']);
+    await screenshot(page, '15-models-recent-jobs');
+  }, 60_000);
 });
+
 
 /** ISO UTC → the `datetime-local` value an operator in São Paulo types. */
 function localWallTime(iso: string): string {

@@ -35,3 +35,98 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+
+/** A form control whose text Chromium draws cut off, named by its label. */
+export interface ClippedControl {
+  label: string;
+  /** The parts that do not fit: date-time fields (`hour`, `ampm`…) or the select's text width against its box. */
+  hidden: string[];
+}
+
+interface CdpNode {
+  nodeId: number;
+  nodeName: string;
+  attributes?: string[];
+  children?: CdpNode[];
+  shadowRoots?: CdpNode[];
+}
+
+const attrsOf = (n: CdpNode): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < (n.attributes ?? []).length; i += 2) out[n.attributes![i]!] = n.attributes![i + 1]!;
+  return out;
+};
+
+function* walk(n: CdpNode): Generator<CdpNode> {
+  yield n;
+  for (const c of n.children ?? []) yield* walk(c);
+  for (const c of n.shadowRoots ?? []) yield* walk(c);
+}
+
+/**
+ * Every rendered `<input type="datetime-local">` whose month, day, year,
+ * hour, minute, second or AM/PM field lies outside the box Chromium clips
+ * the text to. Those fields live in a user-agent shadow tree that page
+ * scripts cannot reach, so this asks the DevTools protocol for their boxes.
+ * Returns the inputs it measured, each with its hidden fields (none: it fits).
+ */
+export async function dateTimeFieldsFit(page: Page): Promise<ClippedControl[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
+    const box = async (n: CdpNode): Promise<[number, number] | null> => {
+      try {
+        const { model } = (await cdp.send('DOM.getBoxModel', { nodeId: n.nodeId })) as { model: { border: number[] } };
+        return [model.border[0]!, model.border[2]!];
+      } catch {
+        return null; // not rendered (a closed <details>, another tab)
+      }
+    };
+    const out: ClippedControl[] = [];
+    for (const input of walk(root)) {
+      const a = attrsOf(input);
+      if (input.nodeName !== 'INPUT' || a.type !== 'datetime-local') continue;
+      const parts = [...walk(input)];
+      const edit = parts.find((n) => attrsOf(n).pseudo === '-webkit-datetime-edit');
+      const clip = edit ? await box(edit) : null;
+      if (!clip) continue;
+      const hidden: string[] = [];
+      for (const f of parts) {
+        const m = /^-webkit-datetime-edit-(\w+)-field$/.exec(attrsOf(f).pseudo ?? '');
+        const b = m ? await box(f) : null;
+        if (m && b && (b[0] < clip[0] - 0.5 || b[1] > clip[1] + 0.5)) hidden.push(m[1]!);
+      }
+      const label = await page.evaluate((id) => {
+        const g = globalThis as any; // the page's window: this tsconfig has no DOM types
+        return id ? (g.document.querySelector(`label[for="${g.CSS.escape(id)}"]`)?.textContent ?? id) : '(no id)';
+      }, a.id ?? '');
+      out.push({ label, hidden });
+    }
+    return out;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Every rendered `<select>` measured against the width it needs for its
+ * longest option (its own intrinsic width: a clone with width auto beside
+ * it, same styles); `hidden` names the shortfall when it is narrower.
+ */
+export async function selectsFit(page: Page): Promise<ClippedControl[]> {
+  return page.evaluate(() => {
+    const g = globalThis as any; // the page's window: this tsconfig has no DOM types
+    return [...g.document.querySelectorAll('select')]
+      .filter((s: any) => s.offsetParent !== null)
+      .map((s: any) => {
+        const clone = s.cloneNode(true);
+        clone.style.cssText = 'position:absolute; visibility:hidden; width:auto; min-width:0; max-width:none;';
+        s.parentElement.appendChild(clone);
+        const need: number = clone.getBoundingClientRect().width;
+        clone.remove();
+        const has: number = s.getBoundingClientRect().width;
+        const label: string = (s.id && g.document.querySelector(`label[for="${g.CSS.escape(s.id)}"]`)?.textContent) || s.getAttribute('aria-label') || s.name || '(select)';
+        return { label, hidden: has + 0.5 < need ? [`${Math.round(has)} px of ${Math.round(need)} px`] : [] };
+      });
+  });
+}

@@ -34,7 +34,7 @@ export function ReadingsTable() {
   return (
     <div className="readings">
       <div className="toolbar">
-        <button type="button" className="button" onClick={() => void s.toggleOrder()} aria-label={t('explorer.readings.orderLabel')} data-testid="order-toggle">
+        <button type="button" className="button" onClick={() => void s.toggleOrder()} title={t('explorer.readings.orderLabel')} data-testid="order-toggle">
           {s.order === 'desc' ? t('explorer.readings.newestFirst') : t('explorer.readings.oldestFirst')}
         </button>
         <label className="inline-field" htmlFor={`${id}-size`}>

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { hasBridge } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { CheckField, Field } from '../../components/Field';
+import { formatBytes } from '../../format/bytes';
 import { useIngest } from '../../stores/ingest-store';
 import { useSession } from '../../stores/session-store';
-import { formatBytes, ImportSummary } from './ImportSummary';
+import { ImportSummary } from './ImportSummary';
 
 export function FileImport() {
   const { t, i18n } = useTranslation();
@@ -42,7 +43,7 @@ export function FileImport() {
               />
               <label htmlFor={`${id}-file`} className="button">{t('ingest.file.pick')}</label>
               <span className={s.file ? 'file-picker__name' : 'muted'}>
-                {s.file ? t('ingest.file.selected', { name: s.file.name, size: formatBytes(s.file.size, lng) }) : t('ingest.file.none')}
+                {s.file ? t('ingest.file.selected', { name: s.file.name, size: formatBytes(s.file.size, lng, t) }) : t('ingest.file.none')}
               </span>
             </div>
           </div>
@@ -67,7 +68,7 @@ export function FileImport() {
         <div className="progress" data-testid="import-progress">
           <progress max={Math.max(1, p.total)} value={Math.min(p.sent, p.total)} aria-label={t('ingest.file.progressLabel')} />
           <p role="status">
-            {t('ingest.file.progress', { sent: formatBytes(p.sent, lng), total: formatBytes(p.total, lng) })}
+            {t('ingest.file.progress', { sent: formatBytes(p.sent, lng, t), total: formatBytes(p.total, lng, t) })}
             {p.rows !== null && ` · ${t('ingest.file.rowsRead', { count: p.rows })}`}
           </p>
         </div>

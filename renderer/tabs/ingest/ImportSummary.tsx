@@ -1,20 +1,26 @@
+import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportOutput } from '../../api/transfer';
 import { formatNumber } from '../../format/time';
+import { importOutcome, OUTCOME_TONE } from './import-outcome';
 
 /** How many issues to show inline; the rest are counted, not listed. */
 const SHOWN_ISSUES = 20;
-
-export function formatBytes(n: number, lng: string): string {
-  const [unit, size] = n >= 1 << 30 ? ['gigabyte', 1 << 30] : n >= 1 << 20 ? ['megabyte', 1 << 20] : n >= 1024 ? ['kilobyte', 1024] : ['byte', 1];
-  return new Intl.NumberFormat(lng, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(n / size);
-}
+/** Results already brought into view: coming back to the tab must not pull the focus to an old summary. */
+const shown = new WeakSet<ImportOutput>();
 
 export function ImportSummary({ result }: { result: ImportOutput }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
-  const failed = result.status !== 'completed';
-  const title = failed ? t('ingest.summary.failedTitle') : result.dry_run ? t('ingest.summary.dryRunTitle') : t('ingest.summary.title');
+  const titleId = useId();
+  const box = useRef<HTMLElement>(null);
+  const outcome = importOutcome(result);
+  const tone = OUTCOME_TONE[outcome];
+  const title = result.dry_run ? t(`ingest.summary.dryRunTitle.${outcome}`) : t(`ingest.summary.title.${outcome}`);
+  const problems = [
+    ...(result.rejected > 0 && outcome !== 'rejected' ? [t('ingest.summary.rejectedOf', { count: result.rows, rows: formatNumber(result.rows, lng), rejected: formatNumber(result.rejected, lng) })] : []),
+    ...(result.conflicts > 0 ? [t('ingest.summary.conflictsKept', { count: result.conflicts, n: formatNumber(result.conflicts, lng) })] : []),
+  ];
   const issues = result.issues ?? [];
   const counts = [
     ['rows', result.rows],
@@ -24,9 +30,19 @@ export function ImportSummary({ result }: { result: ImportOutput }) {
     ['rejected', result.rejected],
   ] as const;
 
+  // The form is tall: when an import ends, its outcome is brought into view and focused, so it is seen and read out.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || shown.has(result)) return;
+    shown.add(result);
+    el.scrollIntoView({ block: 'nearest' });
+    el.focus({ preventScroll: true });
+  }, [result]);
+
   return (
-    <div className={`summary ${failed ? 'summary--failed' : ''}`} data-testid="import-summary" role="status">
-      <h3>{title}</h3>
+    <section ref={box} tabIndex={-1} aria-labelledby={titleId} className={`summary summary--${tone}`} data-testid="import-summary" data-outcome={outcome} data-tone={tone}>
+      <h3 id={titleId}>{title}</h3>
+      {problems.length > 0 && <p className="summary__problems">{problems.join(' · ')}</p>}
       {result.dry_run && <p className="muted">{t('ingest.summary.dryRunNote')}</p>}
       <dl className="summary__counts">
         {counts.map(([k, v]) => (
@@ -53,6 +69,6 @@ export function ImportSummary({ result }: { result: ImportOutput }) {
           {(issues.length > SHOWN_ISSUES || result.issues_truncated) && <p className="muted">{t('ingest.summary.moreIssues')}</p>}
         </>
       )}
-    </div>
+    </section>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useModels } from '../../stores/models-store';
 import { useSession } from '../../stores/session-store';
 import { useTraining } from '../../stores/training-store';
+import { RecentJobs } from './RecentJobs';
 import { RecommendationsPanel } from './RecommendationsPanel';
 import { RegistryTable } from './RegistryTable';
 import { RuntimeBanner } from './RuntimeBanner';
@@ -39,6 +40,7 @@ export function ModelsTab() {
           </section>
         )}
         <RecommendationsPanel />
+        <RecentJobs />
       </div>
     </div>
   );

@@ -16,7 +16,7 @@ export function RuntimeBanner() {
     );
   }
   const disabled = health.model_loading === 'disabled';
-  const counts = t('models.runtime.counts', { models: health.models, versions: health.versions });
+  const counts = t('models.runtime.counts', { models: t('models.runtime.models', { count: health.models }), versions: t('models.runtime.versions', { count: health.versions }) });
   const jobs = health.jobs_running > 0 ? ` · ${t('models.runtime.jobs', { count: health.jobs_running })}` : '';
   return (
     <div

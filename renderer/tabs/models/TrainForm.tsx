@@ -2,11 +2,11 @@ import { useId, useMemo, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MODEL_KINDS } from '../../../contract/ml';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatBytes } from '../../format/bytes';
 import { Field } from '../../components/Field';
 import { localTimeZone } from '../../format/time';
 import { useModels } from '../../stores/models-store';
 import { assetIds, isActive, MAX_CSV_BYTES, useTraining, type TrainField } from '../../stores/training-store';
-import { formatSize } from './model-format';
 import { fieldMessages, SelectField, SensorOptions } from './SelectField';
 import { TrainingProgress } from './TrainingProgress';
 
@@ -29,7 +29,7 @@ export function TrainForm() {
 
   const errors = (field: TrainField) => {
     const p = s.problems[field];
-    return fieldMessages(p ? t(`models.train.invalid.${p}`, { max: formatSize(MAX_CSV_BYTES, lng) }) : undefined, s.fieldErrors[WIRE_FIELD[field] ?? field]);
+    return fieldMessages(p ? t(`models.train.invalid.${p}`, { max: formatBytes(MAX_CSV_BYTES, lng, t) }) : undefined, s.fieldErrors[WIRE_FIELD[field] ?? field]);
   };
 
   const submit = (e: FormEvent) => {
@@ -85,12 +85,12 @@ export function TrainForm() {
           <summary>{t('models.train.advanced')}</summary>
           <div className="form-grid">
             {f.kind !== 'rul' && (
-              <>
+              <div className="form-grid__row">
                 <Field id={`${id}-from`} label={t('models.train.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
                   onChange={(e) => s.setField('from', e.target.value)} errors={errors('from')} disabled={busy} />
                 <Field id={`${id}-to`} label={t('models.train.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
                   onChange={(e) => s.setField('to', e.target.value)} errors={errors('to')} disabled={busy} />
-              </>
+              </div>
             )}
             <Field id={`${id}-epochs`} label={t('models.train.epochs')} hint={t('models.train.epochsHint')} inputMode="numeric" value={f.epochs}
               onChange={(e) => s.setField('epochs', e.target.value)} errors={errors('epochs')} disabled={busy} autoComplete="off" />
@@ -144,7 +144,7 @@ function RulFields({ id, busy, errors }: { id: string; busy: boolean; errors(fie
             onChange={(e) => void s.setCsv(e.target.files?.[0] ?? null)} />
           <label htmlFor={`${id}-csv`} className="button">{t('models.train.csvPick')}</label>
           <span className={s.csv ? 'file-picker__name' : 'muted'} data-testid="rul-csv-name">
-            {s.csv ? t('models.train.csvSelected', { name: s.csv.name, size: formatSize(s.csv.size, i18n.language), columns: s.csv.columns.length }) : t('models.train.csvNone')}
+            {s.csv ? t('models.train.csvSelected', { name: s.csv.name, size: formatBytes(s.csv.size, i18n.language, t), columns: s.csv.columns.length }) : t('models.train.csvNone')}
           </span>
         </div>
         {csvErrors && (

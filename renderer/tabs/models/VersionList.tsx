@@ -7,7 +7,8 @@ import { formatDateTime } from '../../format/time';
 import { useModels, type StageAction } from '../../stores/models-store';
 import { useSession } from '../../stores/session-store';
 import { ConfirmStrip } from './ConfirmStrip';
-import { formatDuration, formatSig, formatSize } from './model-format';
+import { formatBytes } from '../../format/bytes';
+import { formatDuration, formatSig } from './model-format';
 import { StageBadge } from './StageBadge';
 
 const COLUMNS = 6;
@@ -114,7 +115,7 @@ export function VersionList() {
                       <TrainingWindow v={v} lng={lng} />
                     </td>
                     <td className="models-wrap">
-                      {t('models.versions.runtime', { backend: v.backend, seed: v.seed, time: formatDuration(v.training_ms, lng), size: formatSize(v.size_bytes, lng) })}
+                      {t('models.versions.runtime', { backend: v.backend, seed: v.seed, time: formatDuration(v.training_ms, lng), size: formatBytes(v.size_bytes, lng, t) })}
                     </td>
                     <td>
                       {canOperate && (

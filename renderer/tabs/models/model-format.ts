@@ -51,12 +51,6 @@ export function formatDuration(ms: number, locale: string): string {
   return parts.join(' ');
 }
 
-/** Bytes as KB/MB for model sizes. */
-export function formatSize(n: number, locale: string): string {
-  const [unit, size] = n >= 1 << 20 ? ['megabyte', 1 << 20] : n >= 1024 ? ['kilobyte', 1024] : ['byte', 1];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(n / size);
-}
-
 /**
  * Numbers as operators type them: a decimal comma is accepted (pt-BR
  * keyboards). Undefined when empty, NaN when it is not a number.

@@ -11,8 +11,9 @@ import { assetIds } from '../../stores/training-store';
 import { formatDuration, formatPercent, formatSig } from '../models/model-format';
 import { fieldMessages, SelectField } from '../models/SelectField';
 import { ChartLegend } from './ChartLegend';
-import { COLORS, scoreData, scoreOptions, type ScoreLabels } from './chart-setup';
+import { COLORS, periodShading, scoreData, scoreOptions, type ScoreLabels } from './chart-setup';
 import { ModelInfo } from './ModelInfo';
+import { aboveThreshold, anomalySpans } from './score-marks';
 
 /** Anomalies listed before "Show all"; a long list hides the recent ones. */
 const SHOWN = 10;
@@ -50,10 +51,12 @@ export function AnomalyPanel() {
             </option>
           ))}
         </SelectField>
-        <Field id={`${id}-from`} label={t('prediction.detect.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
-          onChange={(e) => setForm('detect', { from: e.target.value })} errors={p.fieldErrors.from} />
-        <Field id={`${id}-to`} label={t('prediction.detect.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
-          onChange={(e) => setForm('detect', { to: e.target.value })} errors={p.fieldErrors.to} />
+        <div className="form-grid__row">
+          <Field id={`${id}-from`} label={t('prediction.detect.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
+            onChange={(e) => setForm('detect', { from: e.target.value })} errors={p.fieldErrors.from} />
+          <Field id={`${id}-to`} label={t('prediction.detect.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
+            onChange={(e) => setForm('detect', { to: e.target.value })} errors={p.fieldErrors.to} />
+        </div>
         <div className="form-grid__actions">
           <button type="submit" className="button button--primary" disabled={p.running || !f.asset}>
             {p.running ? t('prediction.detect.running') : t('prediction.detect.run')}
@@ -77,6 +80,9 @@ function DetectView({ result }: { result: DetectResult }) {
   );
   const data = useMemo(() => scoreData(result, labels), [result, labels]);
   const options = useMemo(() => scoreOptions(result, labels, lng), [result, labels, lng]);
+  const above = useMemo(() => aboveThreshold(result.scores, result.threshold).length, [result]);
+  const spans = useMemo(() => anomalySpans(result.anomalies, result.scores[0]?.t ?? 0, result.scores[result.scores.length - 1]?.t ?? 0), [result]);
+  const plugins = useMemo(() => [periodShading(spans)], [spans]);
   const sorted = useMemo(
     () => [...result.anomalies].sort((a, b) => (order === 'recent' ? b.start - a.start : b.peak_score - a.peak_score)),
     [result.anomalies, order],
@@ -107,21 +113,23 @@ function DetectView({ result }: { result: DetectResult }) {
       </dl>
       {result.scores.length > 1 && (
         <>
-          <div className="chart prediction-chart prediction-chart--scores" data-testid="score-chart" data-points={result.scores.length}>
-            <Line data={data} options={options} role="img" aria-label={t('prediction.detect.aria', { asset: result.asset_id, count: result.anomaly_count })} />
+          <div className="chart prediction-chart prediction-chart--scores" data-testid="score-chart" data-points={result.scores.length} data-above={above} data-periods={spans.length}>
+            <Line data={data} options={options} plugins={plugins} role="img" aria-label={t('prediction.detect.aria', { asset: result.asset_id, count: result.anomaly_count })} />
           </div>
           <ChartLegend
             label={t('prediction.legend')}
+            testId="score-legend"
             items={[
               { key: 'score', label: labels.score, look: 'line', color: COLORS.score },
               { key: 'threshold', label: labels.threshold, look: 'dotted', color: COLORS.threshold },
-              { key: 'anomaly', label: labels.anomaly, look: 'point', color: COLORS.anomaly },
+              { key: 'above', label: labels.anomaly, look: 'point', color: COLORS.anomaly },
+              { key: 'period', label: t('prediction.detect.period'), look: 'band', color: COLORS.period, edge: COLORS.periodEdge },
             ]}
           />
         </>
       )}
       {result.anomalies.length === 0 ? (
-        <EmptyState testId="anomalies-empty">{t('prediction.detect.none', { readings: formatNumber(result.total_readings_analyzed, lng) })}</EmptyState>
+        <EmptyState testId="anomalies-empty">{t('prediction.detect.none', { count: result.total_readings_analyzed, readings: formatNumber(result.total_readings_analyzed, lng) })}</EmptyState>
       ) : (
         <>
           <div className="toolbar prediction-toolbar">

@@ -2,10 +2,9 @@ import { useId, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
-import { formatNumber } from '../../format/time';
-import { usePrediction, type DriftResult } from '../../stores/prediction-store';
-import { formatSig } from '../models/model-format';
+import { usePrediction } from '../../stores/prediction-store';
 import { fieldMessages, SelectField, SensorOptions } from '../models/SelectField';
+import { DriftView } from './DriftView';
 
 export function DriftPanel() {
   const { t } = useTranslation();
@@ -47,72 +46,5 @@ export function DriftPanel() {
       <ErrorNotice error={p.error} title={t('prediction.drift.failed')} />
       {p.result && <DriftView result={p.result} />}
     </section>
-  );
-}
-
-function DriftView({ result: r }: { result: DriftResult }) {
-  const { t, i18n } = useTranslation();
-  const lng = i18n.language;
-  const verdict = r.insufficient_data ? 'insufficient' : r.drift_detected ? 'drift' : 'stable';
-  const tone = verdict === 'drift' ? 'notice--warn' : verdict === 'stable' ? 'notice--ok' : 'notice--info';
-  const pBelow = r.p_value !== null && r.p_value < r.p_value_threshold;
-  const psiAbove = r.psi !== null && r.psi > r.psi_threshold;
-
-  return (
-    <div className="prediction-result" data-testid="drift-result" data-verdict={verdict}>
-      <div className={`notice ${tone}`} role="status">
-        <strong className="notice__title">{t(`prediction.drift.verdict.${verdict}`, { sensor: r.sensor_id })}</strong>
-        <p>{t(`prediction.drift.explain.${verdict}`, { minutes: formatNumber(r.window_minutes, lng) })}</p>
-        {r.notes && <p className="muted">{r.notes}</p>}
-        {r.event_id && <p>{t('prediction.drift.event', { id: r.event_id })}</p>}
-      </div>
-      <div className="table-wrap">
-        <table className="table prediction-drift-table">
-          <caption className="visually-hidden">{t('prediction.drift.caption', { sensor: r.sensor_id })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('prediction.drift.col.measure')}</th>
-              <th scope="col" className="num">{t('prediction.drift.col.value')}</th>
-              <th scope="col" className="num">{t('prediction.drift.col.limit')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <Row measure="ks" name={t('prediction.drift.ks')} meaning={t('prediction.drift.ksMeaning')} value={formatSig(r.ks_statistic, lng, 3)} limit="—" />
-            <Row measure="p" flagged={pBelow} name={t('prediction.drift.p')} value={formatSig(r.p_value, lng, 3)}
-              meaning={r.p_value === null ? null : pBelow ? t('prediction.drift.pDiffers') : t('prediction.drift.pSame')}
-              limit={t('prediction.drift.below', { limit: formatSig(r.p_value_threshold, lng) })} />
-            <Row measure="psi" flagged={psiAbove} name={t('prediction.drift.psi')} value={formatSig(r.psi, lng, 3)}
-              meaning={r.psi === null ? null : psiAbove ? t('prediction.drift.psiShifted') : t('prediction.drift.psiStable')}
-              limit={t('prediction.drift.above', { limit: formatSig(r.psi_threshold, lng) })} />
-            <Row measure="counts" name={t('prediction.drift.counts')} meaning={t('prediction.drift.countsMeaning')}
-              value={`${formatNumber(r.recent_count, lng)} / ${formatNumber(r.baseline_count, lng)}`}
-              limit="—" />
-          </tbody>
-        </table>
-      </div>
-    </div>
-  );
-}
-
-interface RowProps {
-  measure: string;
-  name: string;
-  meaning: string | null;
-  value: string;
-  limit: string;
-  flagged?: boolean;
-}
-
-/** One measure: its value, the limit that means drift, and what the value says in words. */
-function Row({ measure, name, meaning, value, limit, flagged = false }: RowProps) {
-  return (
-    <tr data-measure={measure} className={flagged ? 'prediction-flag' : undefined}>
-      <th scope="row">
-        {name}
-        {meaning && <span className="prediction-meaning">{meaning}</span>}
-      </th>
-      <td className="num">{value}</td>
-      <td className="num">{limit}</td>
-    </tr>
   );
 }

@@ -11,11 +11,13 @@ import {
   Tooltip,
   type ChartData,
   type ChartOptions,
+  type Plugin,
 } from 'chart.js';
 import type { DetectResult, ForecastResult } from '../../stores/prediction-store';
 import { formatDateTime } from '../../format/time';
 import { timeAxis } from '../../format/time-axis';
 import { formatSig } from '../models/model-format';
+import { aboveThreshold, type Span } from './score-marks';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
 
@@ -29,6 +31,8 @@ export const COLORS = {
   threshold: '#a4161a',
   score: '#0a4da2',
   anomaly: '#a4161a',
+  period: 'rgba(164, 22, 26, 0.13)',
+  periodEdge: '#a4161a',
 } as const;
 
 export interface ForecastLabels {
@@ -115,7 +119,7 @@ export function scoreData(r: DetectResult, labels: ScoreLabels): ChartData<'line
     datasets: [
       { label: labels.score, data: r.scores.map((p) => ({ x: p.t, y: p.score })), borderColor: COLORS.score, backgroundColor: COLORS.score, borderWidth: 1.5, pointRadius: 0, fill: false },
       { label: labels.threshold, data: [{ x: first, y: r.threshold }, { x: last, y: r.threshold }], borderColor: COLORS.threshold, backgroundColor: COLORS.threshold, borderWidth: 2, borderDash: [3, 4], pointRadius: 0, fill: false },
-      { label: labels.anomaly, data: r.scores.filter((p) => p.anomaly).map((p) => ({ x: p.t, y: p.score })), borderColor: COLORS.anomaly, backgroundColor: COLORS.anomaly, pointRadius: 3, showLine: false },
+      { label: labels.anomaly, data: aboveThreshold(r.scores, r.threshold), borderColor: COLORS.anomaly, backgroundColor: COLORS.anomaly, pointRadius: 3, showLine: false },
     ],
   };
 }
@@ -124,4 +128,29 @@ export function scoreOptions(r: DetectResult, labels: ScoreLabels, locale: strin
   const first = r.scores[0]?.t ?? 0;
   const last = r.scores[r.scores.length - 1]?.t ?? first;
   return baseOptions(first, last, labels.axis, '', locale);
+}
+
+/** Shades the anomaly periods behind the lines, full height, so a period reads as a span of time rather than as points. */
+export function periodShading(spans: readonly Span[]): Plugin<'line'> {
+  return {
+    id: 'anomalyPeriods',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea: area, scales } = chart;
+      const x = scales.x;
+      if (!x || !area) return;
+      ctx.save();
+      ctx.fillStyle = COLORS.period;
+      ctx.strokeStyle = COLORS.periodEdge;
+      ctx.lineWidth = 1;
+      for (const s of spans) {
+        const x0 = Math.max(area.left, x.getPixelForValue(s.start));
+        const x1 = Math.min(area.right, x.getPixelForValue(s.end));
+        // A period shorter than a pixel still shows.
+        const w = Math.max(2, x1 - x0);
+        ctx.fillRect(x0, area.top, w, area.bottom - area.top);
+        ctx.strokeRect(x0, area.top, w, area.bottom - area.top);
+      }
+      ctx.restore();
+    },
+  };
 }
