@@ -130,14 +130,6 @@ export const detect = defineOperation({
   http: { method: 'POST', path: '/api/v1/ml/detect-anomaly', aliases: ['/api/v1/ml/detect_anomaly'] },
 });
 
-/** PSI bands read the same way everywhere: below 0.1 stable, below the threshold a moderate shift, at or above it significant. */
-export const PSI_STABLE_BELOW = 0.1;
-export type PsiLevel = 'stable' | 'moderate' | 'significant';
-export function classifyPsi(psi: number, threshold: number): PsiLevel {
-  if (psi >= threshold) return 'significant';
-  return psi < Math.min(PSI_STABLE_BELOW, threshold) ? 'stable' : 'moderate';
-}
-
 const DriftInput = {
   /** Length of the recent window, ending at the sensor's last reading. */
   window_minutes: queryInt(1, 525_600).default(60),
@@ -158,6 +150,7 @@ const DriftOutput = z.object({
   p_value_threshold: z.number(),
   psi: z.number().nullable(),
   psi_threshold: z.number(),
+  /** How to read the PSI: above the threshold significant (drift), below 0.1 stable, moderate in between. */
   psi_level: z.enum(['stable', 'moderate', 'significant']).nullable(),
   drift_detected: z.boolean(),
   insufficient_data: z.boolean(),

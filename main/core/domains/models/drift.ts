@@ -1,6 +1,5 @@
 import type { OutputOf, ParsedInputOf } from '../../../../contract';
-import { classifyPsi } from '../../../../contract/models';
-import { checkDrift } from '../../ml/drift';
+import { checkDrift, psiLevel } from '../../ml/drift';
 import { recommendationToWire } from './recommendations-repo';
 import type { ModelsContext } from './context';
 
@@ -39,7 +38,7 @@ async function compute(ctx: ModelsContext, sensorId: string, input: DriftParams)
     p_value_threshold: input.p_value_threshold,
     psi: r.psi,
     psi_threshold: input.psi_threshold,
-    psi_level: r.psi === null ? null : classifyPsi(r.psi, input.psi_threshold),
+    psi_level: r.psi === null ? null : psiLevel(r.psi, input.psi_threshold),
     drift_detected: r.status === 'drift',
     insufficient_data: r.status === 'insufficient_data',
     notes: r.notes,

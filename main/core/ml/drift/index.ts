@@ -8,7 +8,8 @@ import { PSI_DEFAULT_BINS, psiSorted, populationStabilityIndex } from './psi';
 //     its p-value assumes independent readings, so on strongly
 //     autocorrelated sensors it flags even modest changes in long windows);
 //   - the population stability index over the reference's quantile bins (how
-//     much mass moved; < 0.1 stable, 0.1–0.25 moderate, > 0.25 major).
+//     much mass moved; read by psiLevel: below 0.1 stable, above the
+//     threshold significant, moderate in between).
 // Drift is declared when p < pValueThreshold OR PSI > psiThreshold.
 //
 // PSI is noisy on small samples: with B bins and n readings a side its value
@@ -41,9 +42,20 @@ function checkOptions(o: DriftOptions): void {
 
 const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(3) : x.toExponential(1));
 
-function psiReading(psi: number): string {
-  return psi < 0.1 ? 'stable' : psi <= 0.25 ? 'moderate shift' : 'major shift';
+export type PsiLevel = 'stable' | 'moderate' | 'significant';
+
+/**
+ * The one reading of a PSI value, given the check's threshold: above it a
+ * significant shift (drift is declared exactly then), below 0.1 stable, in
+ * between a moderate shift that is not drift. The API returns it as
+ * psi_level, so every screen says the same.
+ */
+export function psiLevel(psi: number, threshold: number): PsiLevel {
+  if (psi > threshold) return 'significant';
+  return psi < 0.1 ? 'stable' : 'moderate';
 }
+
+const PSI_WORDS: Record<PsiLevel, string> = { stable: 'stable', moderate: 'moderate shift', significant: 'significant shift' };
 
 export function checkDrift(reference: ArrayLike<number>, recent: ArrayLike<number>, opts: DriftOptions): DriftResult {
   checkOptions(opts);
@@ -65,6 +77,6 @@ export function checkDrift(reference: ArrayLike<number>, recent: ArrayLike<numbe
   const psiDrift = psi !== null && psi > opts.psiThreshold;
   const parts = [`KS D=${fmt(ks)}, p=${fmt(pValue)} ${ksDrift ? '<' : '>='} ${opts.pValueThreshold}`];
   if (psi === null) parts.push(`PSI not computed: it needs at least ${2 * PSI_MIN_PER_BIN} readings on each side (${PSI_MIN_PER_BIN} per bin); judged by KS alone`);
-  else parts.push(`PSI ${fmt(psi)} over ${bins} bins (${psiReading(psi)}) ${psiDrift ? '>' : '<='} ${opts.psiThreshold}`);
+  else parts.push(`PSI ${fmt(psi)} over ${bins} bins (${PSI_WORDS[psiLevel(psi, opts.psiThreshold)]}) ${psiDrift ? '>' : '<='} ${opts.psiThreshold}`);
   return { status: ksDrift || psiDrift ? 'drift' : 'ok', ...counts, ks, pValue, psi, notes: parts.join('; ') };
 }
