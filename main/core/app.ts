@@ -142,6 +142,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
   let housekeeping: NodeJS.Timeout | undefined;
   let opened = false;
   let unlock: (() => void) | undefined;
+  let stopped = false;
 
   const station: Station = {
     config, log, db, dbFile: platform.dbFile, backbone, http, url: undefined, parts: domains.parts,
@@ -172,6 +173,8 @@ export async function createStation(config: StationConfig, opts: StationOptions 
     },
 
     async stop() {
+      if (stopped) return;
+      stopped = true;
       if (housekeeping) clearInterval(housekeeping);
       backbone.hub.close();
       await http.close();

@@ -42,24 +42,24 @@ describe('anomaly models through the API', () => {
 
     const list = await s.request('GET', '/api/v1/ml/models?kind=anomaly');
     expect(list.body.models).toHaveLength(1);
-    expect(list.body.models[0]).toMatchObject({ name: 'anomaly.mill-1', kind: 'anomaly', target: 'mill-1', latest_version: 1, staging_version: 1, production_version: null });
+    expect(list.body.models[0]).toMatchObject({ model_name: 'anomaly.mill-1', kind: 'anomaly', target: 'mill-1', latest_version: 1, staging_version: 1, production_version: null });
     const versions = await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/versions');
     const v1 = versions.body.versions[0];
-    expect(v1).toMatchObject({ version: 1, stage: 'staging', seed: 7, trained_from: new Date(T0).toISOString(), trained_to: new Date(T0 + 2000 * MINUTE).toISOString() });
+    expect(v1).toMatchObject({ model_version: 1, stage: 'staging', seed: 7, trained_from: new Date(T0).toISOString(), trained_to: new Date(T0 + 2000 * MINUTE).toISOString() });
     expect(v1.metrics.val_recon_error).toBeGreaterThan(0);
     expect(['wasm', 'cpu']).toContain(v1.backend);
     expect(v1.size_bytes).toBeGreaterThan(1000);
 
     const det = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: 'mill-1', scores: 300 } });
     expect(det.status, det.text).toBe(200);
-    expect(det.body.model_info).toMatchObject({ name: 'anomaly.mill-1', version: 1, method: 'autoencoder', fallback: false });
+    expect(det.body.model_info).toMatchObject({ model_name: 'anomaly.mill-1', model_version: 1, method: 'autoencoder', fallback: false });
     expect(det.body.sensors).toEqual(AI4I_SENSORS.map((x) => x.id).sort());
     expect(det.body.total_readings_analyzed).toBe(ROWS * 4);
     expect(det.body.scores.length).toBeGreaterThan(100);
     expect(det.body.scores.length).toBeLessThanOrEqual(300);
     expect(det.body.anomaly_count).toBe(det.body.anomalies.length);
     for (const a of det.body.anomalies) {
-      expect(a.end).toBeGreaterThanOrEqual(a.start);
+      expect(Date.parse(a.end)).toBeGreaterThanOrEqual(Date.parse(a.start));
       const shares = a.contributions.map((c: { share: number }) => c.share);
       expect(shares.reduce((x: number, y: number) => x + y, 0)).toBeCloseTo(1, 3);
       expect([...shares].sort((x, y) => y - x)).toEqual(shares);
@@ -70,31 +70,31 @@ describe('anomaly models through the API', () => {
     const second = await trainAnomaly({ seed: 8 });
     expect(second.job.model_version).toBe(2);
     const latest = await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/latest');
-    expect(latest.body).toMatchObject({ version: 2, stage: 'staging' }); // no production yet: staging, newest first
+    expect(latest.body).toMatchObject({ model_version: 2, stage: 'staging' }); // no production yet: staging, newest first
 
     const p1 = await s.request('POST', '/api/v1/ml/models/anomaly.mill-1/versions/1/promote', { body: { stage: 'production' } });
     expect(p1.status, p1.text).toBe(200);
-    expect((await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/latest')).body.version).toBe(1);
-    expect((await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/latest?version=latest')).body.version).toBe(2);
+    expect((await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/latest')).body.model_version).toBe(1);
+    expect((await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/latest?model_version=latest')).body.model_version).toBe(2);
 
     await s.request('POST', '/api/v1/ml/models/anomaly.mill-1/versions/2/promote', { body: { stage: 'production' } });
     let versions = (await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/versions')).body.versions;
-    expect(versions.map((v: { version: number; stage: string }) => [v.version, v.stage])).toEqual([[2, 'production'], [1, 'archived']]);
+    expect(versions.map((v: { model_version: number; stage: string }) => [v.model_version, v.stage])).toEqual([[2, 'production'], [1, 'archived']]);
 
     const rb = await s.request('POST', '/api/v1/ml/models/anomaly.mill-1/rollback', { body: {} });
     expect(rb.status, rb.text).toBe(200);
-    expect(rb.body).toMatchObject({ version: 1, stage: 'production' });
+    expect(rb.body).toMatchObject({ model_version: 1, stage: 'production' });
     versions = (await s.request('GET', '/api/v1/ml/models/anomaly.mill-1/versions')).body.versions;
-    expect(versions.map((v: { version: number; stage: string }) => [v.version, v.stage])).toEqual([[2, 'archived'], [1, 'production']]);
+    expect(versions.map((v: { model_version: number; stage: string }) => [v.model_version, v.stage])).toEqual([[2, 'archived'], [1, 'production']]);
 
     const det = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: 'mill-1' } });
-    expect(det.body.model_info.version).toBe(1);
+    expect(det.body.model_info.model_version).toBe(1);
 
     const missing = await s.request('POST', '/api/v1/ml/models/anomaly.mill-1/versions/9/promote', { body: { stage: 'production' } });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('9');
-    const audit = await s.request('GET', '/api/v1/admin/audit?action=ml.models.rollback');
-    expect(audit.status).toBe(200);
+    const audit = await s.request('GET', '/api/v1/admin/audit');
+    expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['ml.models.promote', 'ml.models.rollback']));
   }, 180_000);
 
   it('scores each ingested reading online against the production model and records an alarm onset', async () => {
@@ -110,30 +110,34 @@ describe('anomaly models through the API', () => {
       const res = await s.request('POST', '/api/v1/data/ingest', { body: { readings } });
       expect(res.status, res.text).toBeLessThan(300);
     };
-    const online = s.station.services.ml.online!;
-    // The first reading loads the model in the background; rows stay one per minute, without gaps.
-    let next = 0;
-    while (next < 100 && !online.latest('mill-1')) {
-      await send(next, next + 1);
-      next++;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await send(next, 100);
-    const normal = online.latest('mill-1');
-    expect(normal).toMatchObject({ assetId: 'mill-1', model: { name: 'anomaly.mill-1', version: 1 } });
-    expect(normal!.score).toBeGreaterThanOrEqual(0);
+    const onsets = async () => (await s.request('GET', '/api/v1/events?types=anomaly.onset,anomaly.cleared')).body.events;
+    await send(0, 100);
+    await s.station.backbone.dispatcher.drained();
+    expect(await onsets()).toEqual([]);
+    const state = s.station.db.prepare("SELECT state FROM online_scoring_state WHERE asset_id = 'mill-1'").pluck().get() as string;
+    expect(JSON.parse(state)).toMatchObject({ latest: expect.any(Array), scorer: { filled: 16 } });
 
     await send(100, 160, 400); // a torque far outside anything seen in training
-    const latest = online.latest('mill-1')!;
-    expect(latest.anomaly).toBe(true);
-    expect(latest.contributions![0]!.sensor).toBe('mill-torque');
-    const events = s.station.services.events.list({ type: 'ml.anomaly', subject: 'mill-1', limit: 10 });
+    await s.station.backbone.dispatcher.drained();
+    const events = await onsets();
     expect(events).toHaveLength(1);
-    expect((events[0]!.payload as { contributions: { sensor: string }[] }).contributions[0]!.sensor).toBe('mill-torque');
+    expect(events[0]).toMatchObject({ type: 'anomaly.onset', payload: { asset_id: 'mill-1', model_name: 'anomaly.mill-1', model_version: 1 } });
+    expect(events[0].payload.contributions[0].sensor_id).toBe('mill-torque');
+    // The onset was caused by the batch that carried it, and shares its correlation id.
+    const stored = (await s.request('GET', '/api/v1/events?types=readings.stored&limit=1000')).body.events;
+    const cause = stored.find((e: { id: string }) => e.id === events[0].causation_id);
+    expect(cause).toBeDefined();
+    expect(events[0].correlation_id).toBe(cause.correlation_id);
+
+    await send(160, 200); // back to normal: the alarm clears
+    await s.station.backbone.dispatcher.drained();
+    const after = await onsets();
+    expect(after.map((e: { type: string }) => e.type)).toEqual(['anomaly.onset', 'anomaly.cleared']);
+    expect(after[1].payload).toMatchObject({ asset_id: 'mill-1', onset_at: events[0].payload.at });
   }, 60_000);
 
   it('cancels a running job', async () => {
-    const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'anomaly', asset_id: 'mill-1', window: 16, epochs: 400, seed: 1, name: 'anomaly.cancelled' } });
+    const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'anomaly', asset_id: 'mill-1', window: 16, epochs: 400, seed: 1, model_name: 'anomaly.cancelled' } });
     expect(res.status).toBe(202);
     const id = res.body.job.id;
     for (let i = 0; i < 600; i++) {
@@ -170,33 +174,59 @@ describe('forecast, drift and recommendations', () => {
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
     const f = await s.request('POST', '/api/v1/ml/forecast', { body: { sensor_id: 'mill-process-temp', threshold: 300, direction: 'below', history: 50 } });
     expect(f.status, f.text).toBe(200);
-    expect(f.body.model_info).toMatchObject({ name: 'forecast.mill-process-temp', method: 'mlp', fallback: false });
+    expect(f.body.model_info).toMatchObject({ model_name: 'forecast.mill-process-temp', method: 'mlp', fallback: false });
     expect(f.body.history).toHaveLength(50);
-    expect(f.body.points[0].t).toBe(f.body.last_timestamp + MINUTE);
+    expect(Date.parse(f.body.points[0].t)).toBe(Date.parse(f.body.last_timestamp) + MINUTE);
     const lastValue = f.body.history[49].value;
     expect(f.body.threshold_crossing.already_crossed).toBe(lastValue < 300);
   }, 180_000);
 
-  it('checks drift with KS and PSI, records an event and recommends retraining', async () => {
-    const small = await s.request('POST', '/api/v1/ml/check_drift', { body: { sensor_id: 'mill-torque', window_minutes: 10, min_samples: 30 } });
+  it('checks drift with KS and PSI, records an event and one retraining recommendation per sensor', async () => {
+    const small = await s.request('POST', '/api/v1/ml/check-drift', { body: { sensor_id: 'mill-torque', window_minutes: 10, min_samples: 30 } });
     expect(small.status, small.text).toBe(200);
-    expect(small.body).toMatchObject({ insufficient_data: true, drift_detected: false, ks_statistic: null, event_id: null });
+    expect(small.body).toMatchObject({ insufficient_data: true, drift_detected: false, ks_statistic: null, event_id: null, recommendation_id: null });
     expect(small.body.notes).toMatch(/30/);
 
     // AI4I tool wear grows through the file; air temperature drifts over thousands of rows.
-    const d = await s.request('POST', '/api/v1/ml/check_drift', { body: { sensor_id: 'mill-air-temp', window_minutes: 1000, reference_minutes: 1000 } });
+    const d = await s.request('POST', '/api/v1/ml/check_drift', { body: { sensor_id: 'mill-air-temp', window_minutes: 1000, baseline_minutes: 1000 } });
     expect(d.status, d.text).toBe(200);
     expect(d.body.recent_count).toBe(1000);
     expect(d.body.baseline_count).toBe(1000);
     expect(d.body.drift_detected).toBe(d.body.p_value < 0.05 || d.body.psi > 0.2);
     expect(d.body.drift_detected).toBe(true);
+    expect(d.body.psi_level).toBe(d.body.psi > 0.2 ? 'significant' : d.body.psi < 0.1 ? 'stable' : 'moderate');
     expect(d.body.event_id).toEqual(expect.any(String));
+    expect(d.body.recommendation_id).toEqual(expect.any(String));
 
+    // Checking again raises no second card: the sensor's one recommendation counts the detections.
+    const again = await s.request('POST', '/api/v1/ml/check-drift', { body: { sensor_id: 'mill-air-temp', window_minutes: 1000, baseline_minutes: 1000 } });
+    expect(again.body.recommendation_id).toBe(d.body.recommendation_id);
+    expect(again.body.event_id).not.toBe(d.body.event_id);
     const rec = await s.request('GET', '/api/v1/ml/recommend');
     expect(rec.status, rec.text).toBe(200);
-    expect(rec.body.retraining[0]).toMatchObject({ event_id: d.body.event_id, sensor_id: 'mill-air-temp' });
+    const cards = rec.body.retraining.filter((r: { sensor_id: string }) => r.sensor_id === 'mill-air-temp');
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toMatchObject({ id: d.body.recommendation_id, detections: 2, models: ['anomaly.mill-1'] });
     expect(rec.body.best.some((b: { kind: string }) => b.kind === 'forecast')).toBe(true);
     expect(rec.body.best.some((b: { kind: string }) => b.kind === 'anomaly')).toBe(true);
+    const events = (await s.request('GET', '/api/v1/events?types=drift.detected')).body.events;
+    expect(events.map((e: { payload: { recommendation_id: string } }) => e.payload.recommendation_id)).toEqual([d.body.recommendation_id, d.body.recommendation_id]);
+
+    // A read key may look (the same figures) but not record.
+    const reader = await s.createKey(['read']);
+    expect((await s.request('POST', '/api/v1/ml/check-drift', { key: reader, body: { sensor_id: 'mill-air-temp', window_minutes: 1000, baseline_minutes: 1000 } })).status).toBe(403);
+    const view = await s.request('GET', '/api/v1/sensors/mill-air-temp/drift?window_minutes=1000&baseline_minutes=1000', { key: reader });
+    expect(view.status, view.text).toBe(200);
+    expect(view.body).toMatchObject({ drift_detected: true, psi: d.body.psi, ks_statistic: d.body.ks_statistic, event_id: null, recommendation_id: null });
+    expect((await s.request('GET', '/api/v1/events?types=drift.detected')).body.events).toHaveLength(2);
+
+    // Dismissed, the card goes; drift seen again later raises a new one.
+    const dismissed = await s.request('POST', `/api/v1/ml/recommendations/${d.body.recommendation_id}/dismiss`);
+    expect(dismissed.status, dismissed.text).toBe(200);
+    expect((await s.request('GET', '/api/v1/ml/recommend')).body.retraining.some((r: { sensor_id: string }) => r.sensor_id === 'mill-air-temp')).toBe(false);
+    expect((await s.request('POST', `/api/v1/ml/recommendations/${d.body.recommendation_id}/dismiss`)).status).toBe(409);
+    const third = await s.request('POST', '/api/v1/ml/check-drift', { body: { sensor_id: 'mill-air-temp', window_minutes: 1000, baseline_minutes: 1000 } });
+    expect(third.body.recommendation_id).not.toBe(d.body.recommendation_id);
   }, 60_000);
 });
 
@@ -294,8 +324,8 @@ describe('model loading disabled (safe mode)', () => {
   }, 120_000);
 
   it('a station restarted in safe mode ignores its trained models', async () => {
+    await s.stop();
     const safe = await startStation({ disableModelLoading: true }, { dir });
-    // `s` still holds the database open; a second process-local station on the same file reads it (WAL).
     try {
       const det = await safe.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: 'mill-1' } });
       expect(det.body.model_info).toMatchObject({ method: 'statistical', fallback: true });

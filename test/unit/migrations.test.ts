@@ -3,9 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseVersionError, LATEST_SCHEMA_VERSION, migrate } from '../../main/core/db/migrate';
-import { migrations } from '../../main/core/db/migrations';
-import { openDatabase } from '../../main/core/db/open';
+import { MIGRATIONS as migrations } from '../../main/core/app';
+import { openDatabase as open } from '../../main/core/platform/db';
+import { DatabaseVersionError, migrate, sequence } from '../../main/core/platform/migrate';
+
+const LATEST_SCHEMA_VERSION = migrations.length;
+const openDatabase = (f: string) => open(f, { migrations });
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'smc-mig-')), 'station.db');
 
@@ -19,7 +22,10 @@ describe('migrations', () => {
     const db = openDatabase(file());
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['sites', 'assets', 'sensors', 'readings', 'idempotency_records', 'api_keys', 'audit_log', 'imports']));
+    expect(tables).toEqual(expect.arrayContaining([
+      'sites', 'assets', 'sensors', 'readings', 'idempotency', 'api_keys', 'audit_log', 'imports', 'models', 'model_stage_changes',
+      'events', 'consumer_offsets', 'dead_letters', 'sessions', 'sign_in_tokens', 'training_jobs', 'online_scoring_state', 'retraining_recommendations',
+    ]));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     db.close();
@@ -61,5 +67,12 @@ describe('migrations', () => {
   it('refuse a list with a gap', () => {
     const db = new Database(':memory:');
     expect(() => migrate(db, [{ version: 2, name: 'x', up: () => {} }])).toThrow(/expected 1/);
+  });
+
+  it('come from every domain as one sequence, refusing two with the same number', () => {
+    const a = { version: 1, name: 'a', up: () => {} };
+    const b = { version: 2, name: 'b', up: () => {} };
+    expect(sequence([b], [a]).map((m) => m.name)).toEqual(['a', 'b']);
+    expect(() => sequence([a], [{ ...b, version: 1 }])).toThrow(/two migrations share a number, or one is missing/);
   });
 });

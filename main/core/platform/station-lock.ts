@@ -23,14 +23,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Data directories a station of this process holds (two in one process would clash just the same). */
+const held = new Set<string>();
+
 export function lockDataDir(dataDir: string): () => void {
   const file = join(dataDir, 'station.lock');
+  if (held.has(file)) throw new StationLockedError(`a station of this process is already running on ${dataDir}`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(file);
       return () => {
+        held.delete(file);
         try {
           if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
         } catch {

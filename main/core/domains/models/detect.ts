@@ -2,6 +2,7 @@ import type { OutputOf, ParsedInputOf } from '../../../../contract';
 import type { ModelInfo } from '../../../../contract/models';
 import { toIso } from '../../../../contract/timestamp';
 import { ensureBackend } from '../../ml/runtime/backend';
+import { float32Decimal } from '../../ml/runtime/decimals';
 import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type SeriesScores } from '../../ml/anomaly';
 import { alignSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
@@ -28,7 +29,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
   const sensors = wanted.map((id) => all.find((s) => s.id === id)).filter((s) => s !== undefined);
   const series = [];
   for (const s of sensors) series.push(await ctx.readings.repo.history({ id: s.id, key: s.sensor_key }, { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) }));
-  const m = alignSeries(series, stepMs);
+  const m = alignSeries(series, stepMs, input.from !== undefined || input.to !== undefined ? 'from' : 'asset_id');
   const matrix = { sensors: m.sensors, timestamps: m.timestamps, values: m.values };
   const rows = m.timestamps.length;
 
@@ -40,7 +41,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     const { record } = resolved;
     const loaded = await ctx.registry.loadModel(record.name, record.version);
     const meta = loaded.meta as AnomalyModelMeta;
-    threshold = meta.threshold;
+    threshold = float32Decimal(meta.threshold);
     window = meta.window;
     if (rows < window) throw tooFewRows(`asset ${input.asset_id} has too little history in the range for the model's window`, rows, window, 'from');
     if (rows > WORKER_ROWS) {
@@ -56,11 +57,16 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     const reason = resolved.record ? `the model's sensors (${wanted.join(', ')}) do not all have readings in the range` : resolved.reason;
     const refRows = Math.max(64, Math.floor(rows * FALLBACK_REFERENCE_SHARE));
     if (rows < refRows + 1) throw tooFewRows(`asset ${input.asset_id} has too little aligned history for the statistical detector`, rows, refRows + 1, 'asset_id');
-    const k = m.sensors.length;
-    const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) });
-    scores = await d.scoreSeries(matrix);
-    threshold = d.threshold;
-    window = d.window;
+    if (rows > WORKER_ROWS && ctx.worker.state !== 'unavailable') {
+      const r = (await ctx.worker.run('score-statistical', { referenceRows: refRows, matrix }, { seed: 0 }).result).value;
+      ({ scores, threshold, window } = r);
+    } else {
+      const k = m.sensors.length;
+      const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) });
+      scores = await d.scoreSeries(matrix);
+      threshold = d.threshold;
+      window = d.window;
+    }
     info = { model_name: null, model_version: null, method: 'statistical', fallback: true, fallback_reason: reason };
   }
 
@@ -97,7 +103,7 @@ function thin(s: SeriesScores, ts: Float64Array, limit: number, threshold: numbe
       if (s.anomaly[i]) anomaly = true;
     }
     const score = Number.isFinite(s.scores[best]!) ? s.scores[best]! : 0;
-    out.push({ t: toIso(ts[best]!), score, above_threshold: score > threshold, anomaly });
+    out.push({ t: toIso(ts[best]!), score, above_threshold: s.above[best] === 1 || score > threshold, anomaly });
   }
   return out;
 }

@@ -25,7 +25,7 @@ export async function forecastSensor(ctx: ModelsContext, input: ForecastInput): 
   const resolved = resolveFor(ctx, 'forecast', sensor.id, input.model_version);
   const stepMs = resolved.record ? (resolved.record.params.step_ms as number | undefined) : undefined;
   const raw = await ctx.readings.repo.history({ id: sensor.id, key: sensor.sensor_key }, {}, RECENT_READINGS);
-  const series = regularSeries(raw, stepMs);
+  const series = regularSeries(raw, stepMs, 'sensor_id');
 
   let forecaster: Forecaster;
   let info: ModelInfo;

@@ -1,7 +1,6 @@
 import { toIso } from '../../../../contract/timestamp';
 import type { Consumer, TxWork } from '../../backbone';
 import { loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta } from '../../ml/anomaly';
-import type { OnlineScorerState } from '../../ml/anomaly';
 import { ensureBackend } from '../../ml/runtime/backend';
 import type { StoredEvent, Tx } from '../../platform/write-queue';
 import { resolveFor, type ModelsContext } from './context';
@@ -81,34 +80,48 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo)
     return out.sort((a, b) => a.ts - b.ts || (a.i === 0 ? 1 : 0) - (b.i === 0 ? 1 : 0) || a.i - b.i);
   }
 
+  /**
+   * Steps the asset's scorer over this batch: first the rows it forms (each
+   * clock reading with the latest value of every sensor), then one batched
+   * pass of the model over all of them.
+   */
   function score(assetId: string, model: Serving, st: AssetOnlineState, rows: Array<{ ts: number; i: number; v: number }>, emit: Array<(tx: Tx) => void>): void {
-    const scorer = model.detector.createOnline(st.scorer ?? undefined);
+    const k = model.detector.sensors.length;
     const latest = st.latest;
+    const matrix: number[] = [];
+    const at: number[] = [];
     for (const { ts, i, v } of rows) {
       const last = st.latestTs[i];
       if (last !== null && last !== undefined && ts <= last) continue;
       st.latestTs[i] = ts;
       latest[i] = v;
       if (i !== 0 || latest.some((x) => x === null)) continue;
-      const s = scorer.push(latest as number[]);
+      for (let j = 0; j < k; j++) matrix.push(latest[j]!);
+      at.push(ts);
+    }
+    if (at.length === 0) return;
+    const scorer = model.detector.createOnline(st.scorer ?? undefined);
+    const results = scorer.pushMany(matrix, at.length);
+    results.forEach((s, n) => {
+      const ts = at[n]!;
       st.lastScore = s.score;
       if (s.anomaly) st.peak = Math.max(st.peak, s.score);
       if (s.onset) {
         st.onsetAt = ts;
         st.peak = s.score;
         const contributions = (s.contributions ?? []).map((c) => ({ sensor_id: c.sensor, share: c.share }));
-        const at = toIso(ts);
-        emit.push((tx) => tx.emit('anomaly.onset', { asset_id: assetId, at, score: s.score, threshold: model.detector.threshold, model_name: model.name, model_version: model.version, contributions }));
+        const iso = toIso(ts);
+        emit.push((tx) => tx.emit('anomaly.onset', { asset_id: assetId, at: iso, score: s.score, threshold: model.detector.threshold, model_name: model.name, model_version: model.version, contributions }));
       } else if (s.cleared) {
         const onsetAt = st.onsetAt === null ? null : toIso(st.onsetAt);
-        const at = toIso(ts);
+        const iso = toIso(ts);
         const peak = st.peak;
-        emit.push((tx) => tx.emit('anomaly.cleared', { asset_id: assetId, at, onset_at: onsetAt, peak_score: peak, model_name: model.name, model_version: model.version }));
+        emit.push((tx) => tx.emit('anomaly.cleared', { asset_id: assetId, at: iso, onset_at: onsetAt, peak_score: peak, model_name: model.name, model_version: model.version }));
         st.onsetAt = null;
         st.peak = 0;
       }
-    }
-    st.scorer = scorer.snapshot() as OnlineScorerState;
+    });
+    st.scorer = scorer.snapshot();
   }
 
   return {

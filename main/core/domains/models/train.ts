@@ -43,7 +43,7 @@ export async function startTraining(ctx: ModelsContext, input: TrainInput, reque
       });
       const series = [];
       for (const s of rows) series.push(await ctx.readings.repo.history({ id: s.id, key: s.sensor_key }, range(input)));
-      const m = alignSeries(series);
+      const m = alignSeries(series, undefined, input.from !== undefined || input.to !== undefined ? 'from' : 'asset_id');
       const window = input.window ?? DEFAULT_WINDOW;
       const need = Math.max(MIN_TRAIN_ROWS, window * 4, minTrainRows(window));
       if (m.timestamps.length < need) throw tooFewRows(`asset ${input.asset_id} has too little aligned history to train`, m.timestamps.length, need, 'asset_id');
@@ -72,7 +72,7 @@ export async function startTraining(ctx: ModelsContext, input: TrainInput, reque
     case 'forecast': {
       const s = ctx.sensors.require(input.sensor_id);
       const raw = await ctx.readings.repo.history({ id: s.id, key: s.sensor_key }, range(input));
-      const series = regularSeries(raw);
+      const series = regularSeries(raw, undefined, input.from !== undefined || input.to !== undefined ? 'from' : 'sensor_id');
       const lookback = input.lookback ?? 48;
       const horizon = input.horizon ?? 24;
       const need = Math.max(MIN_TRAIN_ROWS, (lookback + horizon) * 3, lookback + 2 * horizon + 32);

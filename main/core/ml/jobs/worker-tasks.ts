@@ -1,5 +1,5 @@
 import type { TrainContext } from '../runtime/train-context';
-import { trainAnomalyModel, loadAnomalyDetector, type AnomalyModelMeta, type AnomalyTrainOptions, type SeriesMatrix } from '../anomaly';
+import { fitStatisticalDetector, trainAnomalyModel, loadAnomalyDetector, type AnomalyModelMeta, type AnomalyTrainOptions, type SeriesMatrix } from '../anomaly';
 import { trainForecastModel, type RegularSeries } from '../forecast';
 import { readRunToFailureCsv, trainRulModel } from '../rul';
 import type { ModelArtifact } from '../runtime/artifact';
@@ -11,6 +11,7 @@ export interface TrainAnomalyInput { matrix: SeriesMatrix; options: AnomalyTrain
 export interface TrainForecastInput { series: RegularSeries; options: { lookback?: number; horizon?: number; epochs?: number } }
 export interface TrainRulInput { csv: string; assetCol: string; timeCol: string; featureCols?: string[]; sep?: string; options: { cap?: number; window?: number; epochs?: number } }
 export interface ScoreAnomalyInput { artifact: ModelArtifact; meta: AnomalyModelMeta; matrix: SeriesMatrix }
+export interface ScoreStatisticalInput { referenceRows: number; matrix: SeriesMatrix }
 
 export const workerTasks = {
   /** Starts TF.js and answers: the station's check that training can run at all. */
@@ -34,6 +35,13 @@ export const workerTasks = {
     } finally {
       detector.dispose();
     }
+  },
+  /** The statistical stand-in over a long history: fitted on its first rows, then scored — off the serving thread. */
+  'score-statistical': async (input: ScoreStatisticalInput) => {
+    const { matrix: m, referenceRows: n } = input;
+    const k = m.sensors.length;
+    const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, n), values: m.values.subarray(0, n * k) });
+    return { scores: await d.scoreSeries(m), threshold: d.threshold, window: d.window };
   },
 } as const;
 

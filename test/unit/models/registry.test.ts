@@ -2,13 +2,36 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../main/core/db/open';
-import { EventsRepo } from '../../../main/core/db/events-repo';
-import { AppError } from '../../../main/core/errors';
-import { ModelRegistry, toSummaryWire, toVersionWire, type NewModelVersion } from '../../../main/core/ml/registry';
+import { MIGRATIONS } from '../../../main/core/app';
+import { Outbox } from '../../../main/core/backbone';
+import { ModelRegistry as Registry, toSummaryWire, toVersionWire, type ModelStage, type NewModelVersion } from '../../../main/core/domains/models/registry';
+import { openDatabase as open, type Db } from '../../../main/core/platform/db';
+import { AppError } from '../../../main/core/platform/errors';
+import { WriteQueue, type StoredEvent } from '../../../main/core/platform/write-queue';
 import { captureModel, restoreModel, type ModelArtifact } from '../../../main/core/ml/runtime/artifact';
 import { ensureBackend, tf } from '../../../main/core/ml/runtime/backend';
-import { ModelSummaryWire, ModelVersionWire } from '../../../contract/ml';
+import { ModelSummaryWire, ModelVersionWire } from '../../../contract/models';
+
+const openDatabase = (f: string) => open(f, { migrations: MIGRATIONS });
+
+/** The registry's writes run in a write job each, as the station runs them; the events they announce are collected. */
+class ModelRegistry extends Registry {
+  readonly published: StoredEvent[] = [];
+  private readonly writer: WriteQueue;
+  constructor(db: Db, now: () => number) {
+    super(db, now);
+    this.writer = new WriteQueue(db, now, new Outbox(db), { onEvents: (e) => this.published.push(...e) });
+  }
+  override register(v: NewModelVersion) {
+    return this.writer.writeNow((tx) => super.register(tx, v));
+  }
+  override promote(name: string, version: number, stage: ModelStage, actor: string | null) {
+    return this.writer.writeNow((tx) => super.promote(tx, name, version, stage, actor));
+  }
+  override rollback(name: string, actor: string | null) {
+    return this.writer.writeNow((tx) => super.rollback(tx, name, actor));
+  }
+}
 
 // The registry on a real SQLite file, migrated as the station migrates it,
 // with real (tiny) TF.js models going in and out through its tf.io handler.
@@ -354,20 +377,23 @@ describe('model registry: persistence', () => {
   });
 });
 
-describe('events repository', () => {
-  it('appends events and lists them newest first, by type and subject', () => {
-    const events = new EventsRepo(db);
-    const a = events.append({ type: 'ml.drift', subject: 's1', payload: { psi: 0.4, models: ['fc.s1'] } }, T0);
-    events.append({ type: 'ml.anomaly', subject: 'm1', payload: { score: 3 } }, T0 + 1);
-    const c = events.append({ type: 'ml.drift', subject: 's2', payload: undefined }, T0 + 2);
-    const d = events.append({ type: 'ml.drift', subject: 's1', payload: [1, 2] }, T0 + 2);
-    expect(a).toMatchObject({ type: 'ml.drift', subject: 's1', payload: { psi: 0.4, models: ['fc.s1'] }, createdAt: T0 });
-    expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(events.list({ limit: 10 }).map((e) => e.createdAt)).toEqual([T0 + 2, T0 + 2, T0 + 1, T0]);
-    expect(events.list({ type: 'ml.drift', limit: 10 }).map((e) => e.id)).toEqual([d.id, c.id, a.id]);
-    expect(events.list({ type: 'ml.drift', subject: 's1', limit: 10 }).map((e) => e.payload)).toEqual([[1, 2], { psi: 0.4, models: ['fc.s1'] }]);
-    expect(events.list({ subject: 's2', limit: 10 })[0]!.payload).toBeNull();
-    expect(events.list({ type: 'ml.drift', limit: 1 })).toHaveLength(1);
-    expect(() => events.list({ limit: 0 })).toThrow(/limit must be a positive integer/);
+describe('model registry: events', () => {
+  it('announces every new version and stage change in the transaction that makes it', () => {
+    reg.register(version());
+    reg.register(version({ metrics: { val_rmse: 18 } }));
+    reg.promote('rul.fd001', 1, 'production', 'alice');
+    reg.promote('rul.fd001', 2, 'production', 'bob');
+    reg.promote('rul.fd001', 2, 'production', 'bob'); // no change, nothing announced
+    reg.rollback('rul.fd001', 'carol');
+    expect(reg.published.map((e) => [e.type, (e.payload as { model_version: number }).model_version])).toEqual([
+      ['model.trained', 1], ['model.trained', 2], ['model.promoted', 1], ['model.promoted', 2], ['model.promoted', 1],
+    ]);
+    expect(reg.published[1]!.payload).toMatchObject({ model_name: 'rul.fd001', kind: 'rul', target: 'fd001', metrics: { val_rmse: 18 }, job_id: null });
+    expect(reg.published[3]!.payload).toMatchObject({ from_stage: 'staging', to_stage: 'production', archived_version: 1, reason: 'promote' });
+    expect(reg.published[4]!.payload).toMatchObject({ from_stage: 'archived', to_stage: 'production', archived_version: 2, reason: 'rollback' });
+    // A refused registration announces nothing.
+    const before = reg.published.length;
+    expect(() => reg.register(version({ kind: 'forecast' }))).toThrow(AppError);
+    expect(reg.published).toHaveLength(before);
   });
 });
