@@ -49,6 +49,7 @@ export interface StationOptions {
   retryBaseMs?: number;
   limits?: Partial<LimitOptions>;
   maxConnections?: number;
+  idleSocketMs?: number;
 }
 
 export interface Station {
@@ -137,7 +138,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
   const idempotency = new IdempotencyStore(db);
   const { app: http } = await buildServer(
     { config, log, metrics, handlers: domains.handlers, authenticator: domains.auth.authenticator, idempotency, writer: backbone.writer, version: VERSION },
-    { ...(opts.rendererDir ? { rendererDir: opts.rendererDir } : {}), validateOutput: opts.validateOutput ?? false, ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}) },
+    { ...(opts.rendererDir ? { rendererDir: opts.rendererDir } : {}), validateOutput: opts.validateOutput ?? false, ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}), ...(opts.idleSocketMs ? { idleSocketMs: opts.idleSocketMs } : {}) },
   );
   let housekeeping: NodeJS.Timeout | undefined;
   let opened = false;

@@ -27,12 +27,14 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((raw, req, reply) => {
     const err = raw as FastifyError;
     const appErr = err instanceof AppError ? err : fromFastify(err);
-    if (!appErr || appErr.status >= 500) {
+    if (!appErr || (appErr.status >= 500 && appErr.code !== 'unavailable' && appErr.code !== 'insufficient_storage')) {
       req.log.error({ err }, 'request failed');
       const e = appErr ?? new AppError('internal', 'internal error; the station logged it under this correlation id');
       return reply.status(e.status).send({ error: e.toBody(), correlation_id: req.id });
     }
-    if (appErr.status === 429 || appErr.status === 401 || appErr.status === 403) req.log.info({ code: appErr.code }, appErr.message);
+    // A refusal before the body was read: the rest of it is not wanted, so the connection closes.
+    if (appErr.status === 503 || appErr.status === 408 || appErr.status === 413) void reply.header('connection', 'close');
+    if (appErr.status === 429 || appErr.status === 401 || appErr.status === 403 || appErr.status >= 500) req.log.info({ code: appErr.code }, appErr.message);
     else req.log.debug({ code: appErr.code }, appErr.message);
     void reply.headers(appErr.headers);
     return reply.status(appErr.status).send({ error: appErr.toBody(), correlation_id: req.id });

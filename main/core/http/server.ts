@@ -40,6 +40,8 @@ export interface ServerOptions {
   limits?: Partial<LimitOptions>;
   /** Open connections at once; more are refused at the socket. */
   maxConnections?: number;
+  /** Close a socket silent this long (default IDLE_SOCKET_MS). */
+  idleSocketMs?: number;
 }
 
 /** A socket that sends nothing for this long is closed (event streams send a heartbeat well within it). */
@@ -80,7 +82,7 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
     // Router errors (bad %-escapes, over-long path parameters) in the API's error shape, not fastify's.
     frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
-    connectionTimeout: IDLE_SOCKET_MS,
+    connectionTimeout: opts.idleSocketMs ?? IDLE_SOCKET_MS,
     keepAliveTimeout: 5_000,
     requestTimeout: REQUEST_TIMEOUT_MS,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
