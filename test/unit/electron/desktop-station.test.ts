@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStation } from '../../../main/core/app';
-import { createLogger } from '../../../main/core/log';
+import { createLogger } from '../../../main/core/platform/log';
 import { defaultDataDir } from '../../../main/core/config';
 import { desktopConfig, desktopLogFile, openDesktopStation, startIngestionApi } from '../../../main/electron/desktop-station';
 import { createIpcDispatcher } from '../../../main/electron/ipc-dispatcher';

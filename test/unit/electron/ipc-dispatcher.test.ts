@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../main/core/log';
+import { createLogger } from '../../../main/core/platform/log';
 import type { IpcResult } from '../../../main/electron/ipc-channels';
 import { createIpcDispatcher, type IpcDispatcher, type Sender } from '../../../main/electron/ipc-dispatcher';
 import { APP_ENTRY_URL } from '../../../main/electron/security-policy';
@@ -52,7 +52,7 @@ describe('createIpcDispatcher', () => {
 
     it('acts as the local desktop user (admin)', async () => {
       const who = valueOf(await ipc.invoke(WINDOW, 'auth.whoami', {}));
-      expect(who).toMatchObject({ key_id: 'local-desktop', scopes: ['admin'] });
+      expect(who).toMatchObject({ kind: 'desktop', name: 'desktop', key_id: null, scopes: ['admin'] });
     });
 
     it('rejects an unknown operation with a typed error', async () => {
@@ -195,7 +195,7 @@ describe('createIpcDispatcher on unexpected failures', () => {
     const log = createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(line) } });
     const ipc = createIpcDispatcher(s.station, { appEntryUrl: APP_ENTRY_URL, log });
     // A real fault, not a mock: the database is closed under the station.
-    s.station.services.db.close();
+    s.station.db.close();
     const res = await ipc.invoke(WINDOW, 'sensors.list', {});
     const err = errorOf(res);
     expect(err).toMatchObject({ code: 'internal', status: 500 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { BackendName } from '../../ml/runtime/backend';
 import { findWorkerScript, runTask, type RunningTask } from '../../ml/jobs/job-runner';
 import type { TaskInput, WorkerTaskName } from '../../ml/jobs/worker-tasks';
@@ -24,11 +25,12 @@ export class ModelWorker {
     private readonly preferBackend: BackendName = 'wasm',
   ) {
     if (script === null) this.markUnavailable('the model worker script was not found (out/main/ml-worker.js); run npm run build');
+    else if (!existsSync(script)) this.markUnavailable(`the model worker script ${script} does not exist; run npm run build`);
   }
 
   /** Starts one worker with the probe task; resolves when its state is known. */
   probe(): Promise<void> {
-    if (this.script === null) return Promise.resolve();
+    if (this.script === null || this.state === 'unavailable') return Promise.resolve();
     this.probing ??= (async () => {
       try {
         const { backend } = await this.run('probe', {}, { seed: 0 }).result;
