@@ -96,8 +96,28 @@ export const discardDeadLetter = defineOperation({
   http: { method: 'POST', path: '/api/v1/events/dead-letters/{id}/discard' },
 });
 
+export const listConsumers = defineOperation({
+  name: 'events.consumers.list',
+  summary: 'Every consumer of the event backbone: where it is (offset), how far behind (lag), and whether it is retrying an event.',
+  tag: 'events',
+  access: 'read',
+  input: z.object({}).strict(),
+  output: z.object({
+    head: z.number(),
+    consumers: z.array(z.object({
+      name: z.string(),
+      offset: z.number(),
+      lag: z.number(),
+      state: z.enum(['idle', 'running', 'backoff']),
+      attempts: z.number(),
+      last_error: z.string().nullable(),
+    })),
+  }),
+  http: { method: 'GET', path: '/api/v1/events/consumers' },
+});
+
 export const eventsContract = defineContract({
   domain: 'events',
-  operations: [listEvents, streamEvents, listDeadLetters, retryDeadLetter, discardDeadLetter],
+  operations: [listEvents, streamEvents, listDeadLetters, retryDeadLetter, discardDeadLetter, listConsumers],
   events: [],
 });

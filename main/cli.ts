@@ -93,10 +93,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return fail(`cannot bind to host ${cfg.host}: ${e.message}`, 1);
     throw err;
   }
-  out(`listening on ${url}`);
-  const printLink = (token: string) => out(`sign in to the web console: ${url}/?token=${token}   (works once, for 1 hour; smc sign-in-link prints another)`);
-  if (cfg.signInLink) printLink(await station.signInToken(printLink));
-  out(`API documentation: ${url}/docs   data directory: ${cfg.dataDir}`);
+  // Signals first: a stop asked for while the first lines print is still a clean stop.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -107,6 +104,10 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  out(`listening on ${url}`);
+  const printLink = (token: string) => out(`sign in to the web console: ${url}/?token=${token}   (works once, for 1 hour; smc sign-in-link prints another)`);
+  if (cfg.signInLink) printLink(await station.signInToken(printLink));
+  out(`API documentation: ${url}/docs   data directory: ${cfg.dataDir}`);
 }
 
 /** Opens the data directory's station without serving or running its background work, and calls operations on it. */

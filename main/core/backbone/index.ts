@@ -40,7 +40,8 @@ export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: Stati
   const offsets = new ConsumerOffsets(db);
   const deadLetters = new DeadLetters(db);
   const dbLog = log.child({ sub: 'db' });
-  let dispatcher: Dispatcher | undefined;
+  // The dispatcher needs the writer and the writer tells the dispatcher: bound once both exist.
+  const wake: { dispatcher?: Dispatcher } = {};
   const writer = new WriteQueue(db, clock, outbox, {
     onCommit: ({ jobs, ms }) => {
       metrics.commitDuration.observe(ms / 1000);
@@ -50,9 +51,10 @@ export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: Stati
     onEvents: (events) => {
       metrics.eventsWritten.inc(events.length);
       hub.publish(events);
-      dispatcher?.notify(events);
+      wake.dispatcher?.notify(events);
     },
   });
-  dispatcher = new Dispatcher(writer, outbox, offsets, deadLetters, log.child({ sub: 'backbone' }), opts);
+  const dispatcher = new Dispatcher(writer, outbox, offsets, deadLetters, log.child({ sub: 'backbone' }), opts);
+  wake.dispatcher = dispatcher;
   return { outbox, writer, dispatcher, hub, deadLetters, offsets };
 }

@@ -77,6 +77,15 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const streamed = streamedTypes.includes(type);
     if (!streamed && Number.isFinite(declared) && declared > 0 && !reserve(req, declared)) throw busy();
+    // A small body of known size (one reading, a form): watched by the clock alone, with no stream
+    // in between — it is late when it is not all there by the end of the grace period.
+    if (!streamed && declared > 0 && declared <= o.minBodyBytesPerSecond * o.slowBodyGraceMs / 1000) {
+      const w: Watched = { started: Date.now(), received: 0, fail: (err) => req.raw.destroy(err) };
+      watched.add(w);
+      req.watchedBody = w;
+      (payload as Readable).once('end', () => watched.delete(w));
+      return payload;
+    }
     const w: Watched = { started: Date.now(), received: 0, fail: () => undefined };
     const guard = new Transform({
       transform(chunk: Buffer, _enc, done) {

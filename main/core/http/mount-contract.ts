@@ -86,15 +86,12 @@ export function mountContract(
     const http = def.http;
     if (!http) continue;
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-      const abort = new AbortController();
-      const ctx: HandlerContext = {
-        principal: req.principal,
-        correlationId: req.id,
-        log: req.log,
-        ip: req.ip,
-        signal: abort.signal,
-        ...(typeof req.headers['user-agent'] === 'string' ? { userAgent: req.headers['user-agent'] } : {}),
-      };
+      // Only a streamed answer needs to hear that its client went away.
+      const abort = http.produces ? new AbortController() : undefined;
+      const ctx: HandlerContext = { principal: req.principal, correlationId: req.id, log: req.log, ip: req.ip };
+      if (abort) ctx.signal = abort.signal;
+      const ua = req.headers['user-agent'];
+      if (typeof ua === 'string') ctx.userAgent = ua;
       if (http.streamBody) {
         ctx.bodyFormat = streamFormat(def, req);
         ctx.body = req.body as Readable;
@@ -113,7 +110,7 @@ export function mountContract(
       } else {
         output = await invokeOperation(deps.handlers, name, input, ctx, opts);
       }
-      if (http.produces) return sendStream(reply, req, status, output as StreamResult, abort);
+      if (http.produces) return sendStream(reply, req, status, output as StreamResult, abort!);
       if (http.session === 'create') {
         const token = (output as Record<symbol, unknown>)[SESSION_TOKEN];
         const expires = Date.parse((output as { expires_at: string }).expires_at);

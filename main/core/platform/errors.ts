@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { ERROR_STATUS, type ErrorCode, type IssueDetail } from '../../../contract/errors';
+import { ERROR_STATUS, isErrorCode, type ErrorCode, type IssueDetail } from '../../../contract/errors';
+
+export { ERROR_STATUS, isErrorCode };
 
 // Errors that cross a boundary (HTTP, IPC, CLI) are typed: a stable code, a
 // sentence for the person reading it, and details (always present: an

@@ -2,36 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../../main/core/app';
-import { Outbox } from '../../../main/core/backbone';
-import { ModelRegistry as Registry, toSummaryWire, toVersionWire, type ModelStage, type NewModelVersion } from '../../../main/core/domains/models/registry';
-import { openDatabase as open, type Db } from '../../../main/core/platform/db';
+import { toSummaryWire, toVersionWire, type NewModelVersion } from '../../../main/core/domains/models/registry';
+import { type Db } from '../../../main/core/platform/db';
 import { AppError } from '../../../main/core/platform/errors';
-import { WriteQueue, type StoredEvent } from '../../../main/core/platform/write-queue';
+import { openDatabase, registry, type TestRegistry } from '../../helpers/registry';
 import { captureModel, restoreModel, type ModelArtifact } from '../../../main/core/ml/runtime/artifact';
 import { ensureBackend, tf } from '../../../main/core/ml/runtime/backend';
 import { ModelSummaryWire, ModelVersionWire } from '../../../contract/models';
-
-const openDatabase = (f: string) => open(f, { migrations: MIGRATIONS });
-
-/** The registry's writes run in a write job each, as the station runs them; the events they announce are collected. */
-class ModelRegistry extends Registry {
-  readonly published: StoredEvent[] = [];
-  private readonly writer: WriteQueue;
-  constructor(db: Db, now: () => number) {
-    super(db, now);
-    this.writer = new WriteQueue(db, now, new Outbox(db), { onEvents: (e) => this.published.push(...e) });
-  }
-  override register(v: NewModelVersion) {
-    return this.writer.writeNow((tx) => super.register(tx, v));
-  }
-  override promote(name: string, version: number, stage: ModelStage, actor: string | null) {
-    return this.writer.writeNow((tx) => super.promote(tx, name, version, stage, actor));
-  }
-  override rollback(name: string, actor: string | null) {
-    return this.writer.writeNow((tx) => super.rollback(tx, name, actor));
-  }
-}
 
 // The registry on a real SQLite file, migrated as the station migrates it,
 // with real (tiny) TF.js models going in and out through its tf.io handler.
@@ -75,7 +52,7 @@ function appError(fn: () => unknown): AppError {
 let dir: string;
 let db: Db;
 let clock: number;
-let reg: ModelRegistry;
+let reg: TestRegistry;
 const now = () => clock;
 const tick = (ms = 1000) => { clock += ms; };
 
@@ -87,7 +64,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'smc-registry-'));
   db = openDatabase(join(dir, 'station.db'));
   clock = T0;
-  reg = new ModelRegistry(db, now);
+  reg = registry(db, now);
 });
 
 afterEach(() => {
@@ -367,7 +344,7 @@ describe('model registry: persistence', () => {
     db.close();
 
     db = openDatabase(join(dir, 'station.db'));
-    reg = new ModelRegistry(db, now);
+    reg = registry(db, now);
     expect(reg.versions('rul.fd001').map((r) => [r.version, r.stage])).toEqual([[2, 'production'], [1, 'archived']]);
     expect(reg.stageHistory('rul.fd001')).toEqual(history);
     expect(reg.rollback('rul.fd001', 'carol').version).toBe(1);
@@ -377,23 +354,3 @@ describe('model registry: persistence', () => {
   });
 });
 
-describe('model registry: events', () => {
-  it('announces every new version and stage change in the transaction that makes it', () => {
-    reg.register(version());
-    reg.register(version({ metrics: { val_rmse: 18 } }));
-    reg.promote('rul.fd001', 1, 'production', 'alice');
-    reg.promote('rul.fd001', 2, 'production', 'bob');
-    reg.promote('rul.fd001', 2, 'production', 'bob'); // no change, nothing announced
-    reg.rollback('rul.fd001', 'carol');
-    expect(reg.published.map((e) => [e.type, (e.payload as { model_version: number }).model_version])).toEqual([
-      ['model.trained', 1], ['model.trained', 2], ['model.promoted', 1], ['model.promoted', 2], ['model.promoted', 1],
-    ]);
-    expect(reg.published[1]!.payload).toMatchObject({ model_name: 'rul.fd001', kind: 'rul', target: 'fd001', metrics: { val_rmse: 18 }, job_id: null });
-    expect(reg.published[3]!.payload).toMatchObject({ from_stage: 'staging', to_stage: 'production', archived_version: 1, reason: 'promote' });
-    expect(reg.published[4]!.payload).toMatchObject({ from_stage: 'archived', to_stage: 'production', archived_version: 2, reason: 'rollback' });
-    // A refused registration announces nothing.
-    const before = reg.published.length;
-    expect(() => reg.register(version({ kind: 'forecast' }))).toThrow(AppError);
-    expect(reg.published).toHaveLength(before);
-  });
-});

@@ -60,6 +60,15 @@ export class ApiKeysRepo {
   private readonly scryptRows;
   /** SHA-256 of user-chosen secrets verified by scrypt in this process → key id; kept in memory only. */
   private readonly verified = new Map<string, string>();
+  /**
+   * Keys already found, by SHA-256 of the secret: every request authenticates,
+   * and two lookups and a JSON parse each time showed in profiles. Valid
+   * while no other connection (the CLI) has written to the database
+   * (PRAGMA data_version) and this one has not changed a key.
+   */
+  private readonly found = new Map<string, ApiKeyRow>();
+  private foundVersion = -1;
+  private readonly dataVersion;
   /** scrypt costs ~50 ms and 16 MB: at most this many run at once, so guesses cannot exhaust the machine. */
   private scryptRunning = 0;
   private static readonly SCRYPT_PARALLEL = 2;
@@ -68,6 +77,12 @@ export class ApiKeysRepo {
     this.byHash = db.prepare<[string], ApiKeyRow>("SELECT * FROM api_keys WHERE key_hash = ? AND kdf = 'sha256'");
     this.byIdStmt = db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?');
     this.scryptRows = db.prepare<[], ApiKeyRow>("SELECT * FROM api_keys WHERE kdf = 'scrypt' AND revoked_at IS NULL");
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  }
+
+  /** Forget what was found (a key was created, revoked or re-hashed here). */
+  private forget(): void {
+    this.found.clear();
   }
 
   /** Creates a key; a given secret is hashed with scrypt first (so this is async). */
@@ -92,12 +107,23 @@ export class ApiKeysRepo {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(row.id, row.name, row.prefix, row.key_hash, row.kdf, row.salt, row.scopes, row.rate_limit_per_minute, tx.now, row.expires_at);
+    this.forget();
     return this.get(row.id)!;
   }
 
   /** The key matching this secret, or why there is none. Never throws for a wrong secret. */
   async check(secret: string, now: number, opts: { slow?: boolean } = {}): Promise<KeyCheck> {
-    const row = await this.find(secret, opts.slow ?? true);
+    const version = this.dataVersion.get()!;
+    if (version !== this.foundVersion) {
+      this.found.clear();
+      this.foundVersion = version;
+    }
+    const fast = sha256(secret);
+    let row: ApiKeyRow | undefined | 'busy' = this.found.get(fast);
+    if (!row) {
+      row = await this.find(secret, opts.slow ?? true);
+      if (row && row !== 'busy') this.found.set(fast, row);
+    }
     if (row === 'busy') return { ok: false, reason: 'busy' };
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
@@ -148,6 +174,7 @@ export class ApiKeysRepo {
   storeScrypt(tx: Tx, id: string, h: { hash: string; salt: string }, prefix: string): void {
     void tx;
     this.db.prepare("UPDATE api_keys SET key_hash = ?, salt = ?, kdf = 'scrypt', prefix = ? WHERE id = ?").run(h.hash, h.salt, prefix, id);
+    this.forget();
   }
 
   get(id: string): ApiKeyRecord | undefined {
@@ -162,6 +189,7 @@ export class ApiKeysRepo {
   revoke(tx: Tx, id: string): ApiKeyRecord | undefined {
     this.db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(tx.now, id);
     for (const [hash, keyId] of this.verified) if (keyId === id) this.verified.delete(hash);
+    this.forget();
     return this.get(id);
   }
 
@@ -170,7 +198,14 @@ export class ApiKeysRepo {
   }
 }
 
+const scopesOf = new Map<string, Scope[]>();
+
 function toRecord(row: ApiKeyRow): ApiKeyRecord {
   const { key_hash: _hash, kdf: _kdf, salt: _salt, scopes, ...rest } = row;
-  return { ...rest, scopes: JSON.parse(scopes) as Scope[] };
+  let parsed = scopesOf.get(scopes);
+  if (!parsed) {
+    parsed = JSON.parse(scopes) as Scope[];
+    if (scopesOf.size < 64) scopesOf.set(scopes, parsed);
+  }
+  return { ...rest, scopes: [...parsed] };
 }

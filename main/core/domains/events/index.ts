@@ -40,6 +40,8 @@ export function createEventsDomain(deps: { backbone: Backbone; audit: AuditLog; 
         body: sseStream({ outbox, hub, after: input.after ?? outbox.head(), types: input.types ?? [], heartbeatMs: deps.heartbeatMs, ...(ctx.signal ? { signal: ctx.signal } : {}) }),
       }),
 
+      'events.consumers.list': () => ({ head: outbox.head(), consumers: dispatcher.status() }),
+
       'events.deadLetters.list': (input) => ({
         dead_letters: deadLetters
           .list({ ...(input.state === 'all' ? {} : { state: input.state }), ...(input.consumer ? { consumer: input.consumer } : {}), limit: input.limit })

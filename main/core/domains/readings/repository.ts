@@ -49,13 +49,25 @@ export interface RawSeries {
   values: Float64Array;
 }
 
+/** One reading to store: sensor key, timestamp, value, quality, metadata JSON. */
+export type NewReading = [number, number, number, number | null, string | null];
+
+/** What happened to each row of a batch insert. */
+export type InsertOutcome = { inserted: true } | { inserted: false; storedValue: number };
+const INSERTED: InsertOutcome = Object.freeze({ inserted: true });
+
+/** Rows per multi-row INSERT: few calls into SQLite for a batch, well under its limit of bound parameters. */
+const INSERT_CHUNK = 64;
+
 /** At most this many readings per sensor are read for a model (the latest ones). */
 export const MAX_READINGS_PER_SENSOR = 2_000_000;
 const PAGE = 50_000;
 
 export class ReadingsRepo {
   private readonly insertStmt;
+  private readonly insertChunkStmt;
   private readonly valueAt;
+  private readonly storedAt;
   private readonly batchStmt;
   /** Listing SQL varies with the filters present; each shape is prepared once. */
   private readonly listStatements = new Map<string, Statement<unknown[], ExportRow>>();
@@ -64,7 +76,11 @@ export class ReadingsRepo {
     this.insertStmt = db.prepare<[number, number, number, number | null, string | null, number, number]>(
       'INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_key, timestamp) DO NOTHING',
     );
+    this.insertChunkStmt = db.prepare(
+      `INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES ${Array(INSERT_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (sensor_key, timestamp) DO NOTHING`,
+    );
     this.valueAt = db.prepare<[number, number], { value: number }>('SELECT value FROM readings WHERE sensor_key = ? AND timestamp = ?');
+    this.storedAt = db.prepare<[number, number], { value: number; stored_seq: number | null }>('SELECT value, stored_seq FROM readings WHERE sensor_key = ? AND timestamp = ?');
     this.batchStmt = db
       .prepare<[number, number, number, number]>('SELECT timestamp, value FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? AND stored_seq = ? ORDER BY timestamp')
       .raw(true);
@@ -72,8 +88,44 @@ export class ReadingsRepo {
 
   /** Inserts unless (sensor, timestamp) exists; returns the stored value when it already did. */
   insert(tx: Tx, storedSeq: number, sensorKey: number, ts: number, value: number, quality: number | null, metadata: string | null): { inserted: true } | { inserted: false; storedValue: number } {
-    if (this.insertStmt.run(sensorKey, ts, value, quality, metadata, tx.now, storedSeq).changes === 1) return { inserted: true };
+    if (this.insertStmt.run(sensorKey, ts, value, quality, metadata, tx.now, storedSeq).changes === 1) return INSERTED;
     return { inserted: false, storedValue: this.valueAt.get(sensorKey, ts)!.value };
+  }
+
+  /**
+   * Inserts a batch, skipping (sensor, timestamp) pairs already stored, and
+   * says per row whether it was stored or what value was there. Rows go in
+   * 64 at a time; when a chunk stored them all — the common case — nothing
+   * more is asked. When it did not, each of its rows is looked up.
+   */
+  insertMany(tx: Tx, storedSeq: number, rows: readonly NewReading[]): InsertOutcome[] {
+    const out: InsertOutcome[] = new Array(rows.length);
+    const full = rows.length - (rows.length % INSERT_CHUNK);
+    const params: unknown[] = new Array(INSERT_CHUNK * 7);
+    let first: Map<string, number> | undefined;
+    for (let start = 0; start < full; start += INSERT_CHUNK) {
+      for (let i = 0; i < INSERT_CHUNK; i++) {
+        const r = rows[start + i]!;
+        const o = i * 7;
+        params[o] = r[0]; params[o + 1] = r[1]; params[o + 2] = r[2]; params[o + 3] = r[3]; params[o + 4] = r[4]; params[o + 5] = tx.now; params[o + 6] = storedSeq;
+      }
+      if (this.insertChunkStmt.run(params).changes === INSERT_CHUNK) {
+        for (let i = start; i < start + INSERT_CHUNK; i++) out[i] = INSERTED;
+        continue;
+      }
+      // A row of this batch carries its seq; of a pair sent twice, the first was the one stored.
+      first ??= firstOccurrences(rows);
+      for (let i = start; i < start + INSERT_CHUNK; i++) {
+        const r = rows[i]!;
+        const found = this.storedAt.get(r[0], r[1])!;
+        out[i] = found.stored_seq === storedSeq && first.get(`${r[0]}|${r[1]}`) === i ? INSERTED : { inserted: false, storedValue: found.value };
+      }
+    }
+    for (let i = full; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = this.insert(tx, storedSeq, r[0], r[1], r[2], r[3], r[4]);
+    }
+    return out;
   }
 
   /** The readings of one sensor stored by the batch announced as event `seq`, oldest first. */
@@ -161,4 +213,13 @@ export class ReadingsRepo {
   count(): number {
     return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings').get()!.n;
   }
+}
+
+function firstOccurrences(rows: readonly NewReading[]): Map<string, number> {
+  const m = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const k = `${r[0]}|${r[1]}`;
+    if (!m.has(k)) m.set(k, i);
+  });
+  return m;
 }

@@ -111,10 +111,20 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   const conflicts: Conflict[] = [];
   const deltas = new Map<number, SensorStatsDelta>();
   const storedSensors = new Set<string>();
-  for (const item of accepted) {
+  const keys = accepted.map((item) => sensors.get(item.reading.sensor_id)!.key!);
+  // Inserted in (sensor, time) order: neighbouring rows land on the same pages of the primary key.
+  const order = accepted.map((_, n) => n).sort((a, b) => keys[a]! - keys[b]! || accepted[a]!.reading.timestamp - accepted[b]!.reading.timestamp || a - b);
+  const sortedResults = deps.readings.insertMany(tx, seq, order.map((n) => {
+    const r = accepted[n]!.reading;
+    return [keys[n]!, r.timestamp, r.value, r.quality ?? null, r.metadata === undefined ? null : JSON.stringify(r.metadata)];
+  }));
+  const results = new Array<(typeof sortedResults)[number]>(accepted.length);
+  order.forEach((n, k) => (results[n] = sortedResults[k]!));
+  for (let n = 0; n < accepted.length; n++) {
+    const item = accepted[n]!;
     const r = item.reading;
-    const key = sensors.get(r.sensor_id)!.key!;
-    const res = deps.readings.insert(tx, seq, key, r.timestamp, r.value, r.quality ?? null, r.metadata === undefined ? null : JSON.stringify(r.metadata));
+    const key = keys[n]!;
+    const res = results[n]!;
     if (res.inserted) {
       stored += 1;
       storedSensors.add(r.sensor_id);

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ERROR_STATUS, type ErrorCode } from '../../../../contract/errors';
-import { AppError } from '../../platform/errors';
+import { AppError, isErrorCode } from '../../platform/errors';
 import { TrainingCancelled, type TrainProgress } from '../runtime/train-context';
 import type { WorkerMessage, WorkerStart } from './worker-protocol';
 import type { TaskInput, TaskResult, WorkerTaskName } from './worker-tasks';
@@ -63,7 +62,7 @@ export function runTask<T extends WorkerTaskName>(
         settle(() => {
           const { name, message, code, details } = msg.error;
           if (name === 'TrainingCancelled' || cancelled) reject(new TrainingCancelled());
-          else if (code && code in ERROR_STATUS) reject(new AppError(code as ErrorCode, message, details));
+          else if (isErrorCode(code)) reject(new AppError(code, message, details));
           else reject(new Error(message));
         });
       }

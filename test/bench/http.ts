@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { ROOT } from '../helpers/station';
+import { quantile } from './timing';
+
+// HTTP plumbing shared by the station benches: the empty-route reference
+// server, autocannon runs, and sequential latency sampling.
+
+export const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+
+export function startEmptyServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 'empty-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+  });
+}
+
+export function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: DURATION, connections: 8, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+/** p50 and p95 (ms) of `n` requests made one after another, after a few warm-up ones. */
+export async function sequentialLatency(n: number, request: (i: number) => Promise<Response>): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < 10; i++) await (await request(i)).arrayBuffer();
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const res = await request(i);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`request ${i} failed: ${res.status}`);
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return { p50: quantile(t, 0.5), p95: quantile(t, 0.95) };
+}
