@@ -1,6 +1,7 @@
 import { getEvent, isEventType, type EventType } from '../../../contract';
 import type { EventEnvelope } from '../../../contract/events';
 import { toIso } from '../../../contract/timestamp';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../platform/db';
 import { AppError, zodIssues } from '../platform/errors';
 import { newId } from '../platform/ids';
@@ -30,6 +31,8 @@ export class Outbox implements EventSink {
   private readonly maxStmt;
   private readonly afterAllStmt;
   private readonly bySeqStmt;
+  /** Filtered reads by the set of types asked for: each consumer asks for the same few, so each is prepared once. */
+  private readonly byTypes = new Map<string, { after: Statement<unknown[], EventRow>; count: Statement<unknown[], { n: number }> }>();
 
   constructor(private readonly db: Db, private readonly validate = true) {
     this.insertStmt = db.prepare<[number, string, string, number, string | null, string | null, string]>(
@@ -76,17 +79,29 @@ export class Outbox implements EventSink {
     return row ? toEvent(row) : undefined;
   }
 
+  private statementsFor(types: readonly string[]) {
+    const key = types.join(',');
+    let s = this.byTypes.get(key);
+    if (!s) {
+      const list = types.map(() => '?').join(',');
+      s = {
+        after: this.db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE type IN (${list}) AND seq > ? ORDER BY seq LIMIT ?`),
+        count: this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM events WHERE type IN (${list}) AND seq > ?`),
+      };
+      if (this.byTypes.size < 256) this.byTypes.set(key, s);
+    }
+    return s;
+  }
+
   /** Events after `seq`, oldest first, optionally of some types only. */
   after(seq: number, limit: number, types?: readonly string[]): StoredEvent[] {
     if (!types || types.length === 0) return this.afterAllStmt.all(seq, limit).map(toEvent);
-    const sql = `SELECT * FROM events WHERE type IN (${types.map(() => '?').join(',')}) AND seq > ? ORDER BY seq LIMIT ?`;
-    return this.db.prepare<unknown[], EventRow>(sql).all(...types, seq, limit).map(toEvent);
+    return this.statementsFor(types).after.all(...types, seq, limit).map(toEvent);
   }
 
-  /** Events of the given types after `seq` not yet delivered to anything: how far behind a consumer is. */
+  /** Events of the given types after `seq`: how far behind a consumer is. */
   countAfter(seq: number, types: readonly string[]): number {
-    const sql = `SELECT COUNT(*) AS n FROM events WHERE type IN (${types.map(() => '?').join(',')}) AND seq > ?`;
-    return this.db.prepare<unknown[], { n: number }>(sql).get(...types, seq)!.n;
+    return this.statementsFor(types).count.get(...types, seq)!.n;
   }
 }
 
