@@ -23,7 +23,8 @@ export function ImportSummary({ result }: { result: ImportOutput }) {
     ...(result.rejected > 0 && outcome !== 'rejected' ? [t('ingest.summary.rejectedOf', { count: result.rows, rows: formatNumber(result.rows, lng), rejected: formatNumber(result.rejected, lng) })] : []),
     ...(result.conflicts > 0 ? [t('ingest.summary.conflictsKept', { count: result.conflicts, n: formatNumber(result.conflicts, lng) })] : []),
   ];
-  const issues = result.issues ?? [];
+  // In file order: the station lists unreadable rows and refused readings as it meets them, chunk by chunk.
+  const issues = [...(result.issues ?? [])].sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity));
   const counts = [
     ['rows', result.rows],
     ['stored', result.stored],
