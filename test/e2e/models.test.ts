@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, inkOf, launchChromium, screenshot } from '../helpers/browser';
 import { DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
@@ -203,6 +203,9 @@ describe('Models and Prediction tabs (Chromium)', () => {
     const chart = page.getByTestId('forecast-chart');
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
     await expect.poll(() => inkedPixels(chart.locator('canvas'))).toBeGreaterThan(1000);
+    // The lines themselves, from the ISO times of the history and the forecast: history blue, forecast orange.
+    await expect.poll(() => inkOf(chart.locator('canvas'), [10, 77, 162])).toBeGreaterThan(200);
+    expect(await inkOf(chart.locator('canvas'), [179, 71, 0])).toBeGreaterThan(50);
 
     // A threshold the machine is already above, typed with a decimal comma.
     await form.getByLabel('Threshold', { exact: true }).fill('10,5');
@@ -241,6 +244,8 @@ describe('Models and Prediction tabs (Chromium)', () => {
       expect(await item.textContent()).toMatch(/Peak score [\d.]+ at \d\d\/\d\d\/2013/);
     }
     await expect.poll(() => inkedPixels(page.getByTestId('score-chart').locator('canvas'))).toBeGreaterThan(500);
+    // The score line, placed by the scores' ISO times.
+    expect(await inkOf(page.getByTestId('score-chart').locator('canvas'), [10, 77, 162])).toBeGreaterThan(200);
 
     // "Above the threshold" marks follow the score; the reported periods are shaded apart. The API's
     // per-point `anomaly` flag says a point lies in a period, which is not the same as above the threshold.
