@@ -95,7 +95,7 @@ describe('browser sessions (Chromium)', () => {
     // The station ended the session: the old cookie is refused everywhere, not just forgotten by this page.
     const after = await whoamiWith(cookie);
     expect(after.status).toBe(401);
-    expect((await after.json()).error.details.reason).toBe('session_revoked');
+    expect(((await after.json()) as any).error.details.reason).toBe('session_revoked');
     expect((await fetch(`${s.url}/api/v1/sensors`, { headers: { cookie } })).status).toBe(401);
     await page.reload();
     await expect.poll(() => page.getByLabel('API key').count()).toBe(1);
@@ -119,7 +119,7 @@ describe('browser sessions (Chromium)', () => {
     await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Data ExplorerAlt+1', 'IngestAlt+2', 'ModelsAlt+3', 'PredictionAlt+4']);
     const cookie = await sessionCookie(context);
     expect(cookie).not.toContain(key);
-    const who = await (await whoamiWith(cookie)).json();
+    const who = (await (await whoamiWith(cookie)).json()) as any;
     expect(who).toMatchObject({ kind: 'session', scopes: ['read', 'ingest'] });
     const seen = await readable(page);
     expect(JSON.stringify(seen)).not.toContain(key);
@@ -145,7 +145,7 @@ describe('browser sessions (Chromium)', () => {
     await page.getByLabel('API key').fill(await s.createKey(['read']));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('tab').count()).toBe(3);
-    const who = await (await whoamiWith(await sessionCookie(context))).json();
+    const who = (await (await whoamiWith(await sessionCookie(context))).json()) as any;
     expect((await s.request('DELETE', `/api/v1/admin/sessions/${who.session_id}`)).status).toBe(200);
     // The next call the console makes (opening the Models tab) hears the 401 and says why.
     await page.keyboard.press('Alt+2');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventCursor, FIRST_RETRY_MS, MAX_RETRY_MS, STREAM_PATH, type EventEnvelope } from '../../renderer/api/events';
+import { EventCursor, FIRST_RETRY_MS, MAX_RETRY_MS, STREAM_PATH, type EventEnvelope } from '../../renderer/api/event-cursor';
 import { eventFrames, openSse, type SseFrame } from '../helpers/sse';
 import { ADMIN_KEY, reading, startStation, type TestStation } from '../helpers/station';
 
