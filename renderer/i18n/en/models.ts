@@ -205,7 +205,6 @@ export const models = {
     succeeded: 'Version {{version}} of {{name}} is registered in staging. Check its metrics, then promote it.',
     showVersion: 'Show the version',
     failed: 'Training failed',
-    failedUnknown: 'The station gave no reason.',
     cancelled: 'Training was cancelled. Nothing was registered.',
     cancel: 'Cancel training',
     cancelling: 'Cancelling…',

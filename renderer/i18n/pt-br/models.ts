@@ -206,7 +206,6 @@ export const models: typeof en = {
     succeeded: 'A versão {{version}} de {{name}} foi registrada em homologação. Confira as métricas e então promova-a.',
     showVersion: 'Mostrar a versão',
     failed: 'O treino falhou',
-    failedUnknown: 'A estação não informou o motivo.',
     cancelled: 'O treino foi cancelado. Nada foi registrado.',
     cancel: 'Cancelar treino',
     cancelling: 'Cancelando…',
