@@ -24,7 +24,7 @@ export function App() {
     }
   }, [status]);
 
-  if (status === 'signed-in' && identity) return <Shell key={identity.key_id} />;
+  if (status === 'signed-in' && identity) return <Shell key={identity.session_id ?? identity.key_id ?? identity.name} />;
   if (status === 'booting') {
     return (
       <div className="splash" role="status">

@@ -1,3 +1,4 @@
+import { statusOf } from '../../contract/errors';
 import type { IssueDetail } from '../../contract/common';
 
 // Every failure a call can end in — HTTP status, IPC rejection or no network
@@ -13,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly correlationId?: string,
+    /** Seconds the station asked the caller to wait (Retry-After), when it said. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -24,38 +27,43 @@ export class ApiError extends Error {
     const list = Array.isArray(d) ? d : isRecord(d) && Array.isArray(d.issues) ? d.issues : [];
     return list.filter((i): i is Issue => isRecord(i) && typeof i.message === 'string').map((i) => ({ ...i, path: String(i.path ?? '') }));
   }
+
+  /** Why a 401 happened (`session_expired`, `session_revoked`, `token_invalid`, `key_unknown`…), when the station said. */
+  get reason(): string | undefined {
+    const d = this.details;
+    return isRecord(d) && typeof d.reason === 'string' ? d.reason : undefined;
+  }
 }
 
 export const NETWORK_ERROR = 'network';
+export const ABORTED = 'aborted';
 
 export function isRecord(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Retry-After in seconds (the station sends delta-seconds); undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null | undefined): number | undefined {
+  if (header === null || header === undefined || !/^\s*\d+\s*$/.test(header)) return undefined;
+  return Number(header);
+}
+
 /** Builds the error from a response body `{error:{code,message,details}, correlation_id}`. */
-export function errorFromBody(status: number, body: unknown, fallbackText = ''): ApiError {
+export function errorFromBody(status: number, body: unknown, fallbackText = '', retryAfterS?: number): ApiError {
   if (isRecord(body) && isRecord(body.error) && typeof body.error.code === 'string') {
     const e = body.error;
-    return new ApiError(status, e.code, String(e.message ?? e.code), e.details, typeof body.correlation_id === 'string' ? body.correlation_id : undefined);
+    const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : undefined;
+    return new ApiError(status, e.code, String(e.message ?? e.code), e.details, correlationId, retryAfterS);
   }
-  return new ApiError(status, status === 0 ? NETWORK_ERROR : `http_${status}`, fallbackText || `HTTP ${status}`);
+  return new ApiError(status, status === 0 ? NETWORK_ERROR : `http_${status}`, fallbackText || `HTTP ${status}`, undefined, undefined, retryAfterS);
 }
 
 /** The preload bridge rejects with `{code, message, details}` (and maybe a status); keep what it says. */
 export function errorFromBridge(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (isRecord(err) && typeof err.code === 'string') {
-    const status = typeof err.status === 'number' ? err.status : statusOfCode(err.code);
+    const status = typeof err.status === 'number' ? err.status : statusOf(err.code);
     return new ApiError(status, err.code, String(err.message ?? err.code), err.details, typeof err.correlationId === 'string' ? err.correlationId : undefined);
   }
   return new ApiError(500, 'internal', err instanceof Error ? err.message : String(err));
-}
-
-const CODE_STATUS: Record<string, number> = {
-  bad_request: 400, invalid_json: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409,
-  payload_too_large: 413, unsupported_media_type: 415, validation_failed: 422, rate_limited: 429, unavailable: 503,
-};
-
-function statusOfCode(code: string): number {
-  return CODE_STATUS[code] ?? 500;
 }

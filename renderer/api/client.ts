@@ -1,20 +1,25 @@
 // The typed client: one `invoke` for every contract operation, over IPC when
-// the desktop bridge is present and over HTTP otherwise.
+// the desktop bridge is present and over HTTP otherwise. In a browser the
+// credential is the session cookie (sent by the browser, never seen here)
+// plus the CSRF token on every change.
 import type { InputOf, OperationName, OutputOf } from '../../contract';
-import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR } from './api-error';
-import { authHeaders, loadKey } from './credentials';
+import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR, parseRetryAfter } from './api-error';
 import { buildHttpRequest } from './http-mapping';
+import { csrfHeaders } from './session-token';
 
 export interface CallOptions {
-  /** Use this key instead of the stored one (checking a key before keeping it). */
-  key?: string | null;
   signal?: AbortSignal;
+  /**
+   * A 401 here is the answer, not a sign that the session ended (signing
+   * in, checking for a session at start): the session store is not told.
+   */
+  expectUnauthorized?: boolean;
 }
 
 type UnauthorizedListener = (err: ApiError) => void;
 let onUnauthorized: UnauthorizedListener | undefined;
 
-/** The session store listens here: a 401 on the stored key means it was revoked or expired. */
+/** The session store listens here: a 401 after sign-in means the session was ended or expired. */
 export function setUnauthorizedListener(listener: UnauthorizedListener | undefined): void {
   onUnauthorized = listener;
 }
@@ -32,16 +37,14 @@ export async function invoke<N extends OperationName>(name: N, input: InputOf<N>
     }
   }
   const spec = buildHttpRequest(name, input);
-  const usesStoredKey = opts.key === undefined;
-  const key = usesStoredKey ? loadKey() : opts.key;
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(key ?? null) };
-  const init: RequestInit = { method: spec.method, headers, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const headers: Record<string, string> = { Accept: 'application/json', ...csrfHeaders(spec.method) };
+  const init: RequestInit = { method: spec.method, headers, credentials: 'same-origin', ...(opts.signal ? { signal: opts.signal } : {}) };
   if (spec.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(spec.body);
   }
   const res = await fetchOrThrow(spec.url, init);
-  return (await readJson(res, usesStoredKey)) as OutputOf<N>;
+  return (await readJson(res, !opts.expectUnauthorized)) as OutputOf<N>;
 }
 
 /** fetch, with "could not reach the station" as an ApiError rather than a TypeError. */
@@ -55,7 +58,7 @@ export async function fetchOrThrow(url: string, init: RequestInit): Promise<Resp
 }
 
 /** Parses a JSON response, turning error statuses into ApiError. */
-export async function readJson(res: Response, usesStoredKey = true): Promise<unknown> {
+export async function readJson(res: Response, reportUnauthorized = true): Promise<unknown> {
   const text = await res.text();
   let body: unknown;
   try {
@@ -63,12 +66,12 @@ export async function readJson(res: Response, usesStoredKey = true): Promise<unk
   } catch {
     body = undefined;
   }
-  if (!res.ok) throw raise(errorFromBody(res.status, body, text.slice(0, 200)), usesStoredKey);
+  if (!res.ok) throw raise(errorFromBody(res.status, body, text.slice(0, 200), parseRetryAfter(res.headers.get('retry-after'))), reportUnauthorized);
   return body;
 }
 
-/** Reports a 401 on the stored key to the session before handing the error back. */
-export function raise(err: ApiError, usesStoredKey = true): ApiError {
-  if (err.status === 401 && usesStoredKey) onUnauthorized?.(err);
+/** Reports a 401 to the session before handing the error back. */
+export function raise(err: ApiError, reportUnauthorized = true): ApiError {
+  if (err.status === 401 && reportUnauthorized) onUnauthorized?.(err);
   return err;
 }

@@ -1,11 +1,12 @@
 // The two streamed operations: CSV export (a download) and bulk import (an
 // upload with progress). Over IPC the desktop shell opens its own file
-// dialogs; in a browser the file goes through fetch / XMLHttpRequest.
+// dialogs; in a browser the file goes through fetch / XMLHttpRequest, with
+// the session cookie and (for the upload, a change) the CSRF token.
 import type { InputOf, OutputOf } from '../../contract';
-import { ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR } from './api-error';
-import { authHeaders, loadKey } from './credentials';
+import { ABORTED, ApiError, errorFromBody, errorFromBridge, NETWORK_ERROR, parseRetryAfter } from './api-error';
 import { fetchOrThrow, raise } from './client';
 import { buildHttpRequest, contentTypeOf } from './http-mapping';
+import { csrfHeaders } from './session-token';
 
 export type ExportInput = InputOf<'readings.export'>;
 export type ImportInput = InputOf<'data.import'>;
@@ -21,7 +22,7 @@ export async function exportCsv(input: ExportInput): Promise<string | null> {
     }
   }
   const spec = buildHttpRequest('readings.export', input);
-  const res = await fetchOrThrow(spec.url, { method: spec.method, headers: { Accept: 'text/csv', ...authHeaders(loadKey()) } });
+  const res = await fetchOrThrow(spec.url, { method: spec.method, credentials: 'same-origin', headers: { Accept: 'text/csv', ...csrfHeaders(spec.method) } });
   if (!res.ok) {
     const text = await res.text();
     let body: unknown;
@@ -30,7 +31,7 @@ export async function exportCsv(input: ExportInput): Promise<string | null> {
     } catch {
       body = undefined;
     }
-    throw raise(errorFromBody(res.status, body, text.slice(0, 200)));
+    throw raise(errorFromBody(res.status, body, text.slice(0, 200), parseRetryAfter(res.headers.get('retry-after'))));
   }
   const blob = await res.blob();
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'readings.csv';
@@ -60,12 +61,13 @@ export function uploadImport(file: File, input: ImportInput, onProgress: (sentBy
   const xhr = new XMLHttpRequest();
   const done = new Promise<ImportOutput>((resolve, reject) => {
     xhr.open(spec.method, spec.url);
-    for (const [k, v] of Object.entries(authHeaders(loadKey()))) xhr.setRequestHeader(k, v);
+    // Same-origin XHR sends the session cookie by itself; the token must be added.
+    for (const [k, v] of Object.entries(csrfHeaders(spec.method))) xhr.setRequestHeader(k, v);
     xhr.setRequestHeader('Content-Type', contentTypeOf(file));
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR, 'the upload could not reach the station'));
-    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'the upload was cancelled'));
+    xhr.onabort = () => reject(new ApiError(0, ABORTED, 'the upload was cancelled'));
     xhr.onload = () => {
       let body: unknown;
       try {
@@ -74,7 +76,7 @@ export function uploadImport(file: File, input: ImportInput, onProgress: (sentBy
         body = undefined;
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportOutput);
-      else reject(raise(errorFromBody(xhr.status, body, xhr.responseText.slice(0, 200))));
+      else reject(raise(errorFromBody(xhr.status, body, xhr.responseText.slice(0, 200), parseRetryAfter(xhr.getResponseHeader('retry-after')))));
     };
     xhr.send(file);
   });

@@ -1,28 +1,28 @@
 import { useTranslation } from 'react-i18next';
-import { ApiError, NETWORK_ERROR } from '../api/api-error';
+import { errorText } from '../format/error-text';
+import { TechnicalDetails } from './TechnicalDetails';
 
-const KNOWN = ['unauthorized', 'forbidden', 'rate_limited', 'validation_failed', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'unavailable'] as const;
-type Known = (typeof KNOWN)[number];
-
-/** Says what went wrong in the operator's language, keeping the station's own words and reference. */
+/** Says what went wrong in the operator's language; the station's own words and reference stay one click away. */
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (error === null || error === undefined) return null;
-  let text: string;
-  let reference: string | undefined;
-  if (error instanceof ApiError) {
-    reference = error.correlationId;
-    if (error.code === NETWORK_ERROR) text = t('errors.network');
-    else if ((KNOWN as readonly string[]).includes(error.code)) text = t(`errors.${error.code as Known}`, { message: error.message });
-    else text = t('errors.generic', { message: error.message });
-  } else {
-    text = t('errors.generic', { message: error instanceof Error ? error.message : String(error) });
-  }
+  const said = errorText(error, t, i18n.language);
   return (
-    <div className="notice notice--error" role="alert">
+    <div className="notice notice--error" role="alert" data-testid="error-notice">
       {title && <strong className="notice__title">{title}</strong>}
-      <p>{text}</p>
-      {reference && <p className="notice__ref">{t('errors.reference', { id: reference })}</p>}
+      <p>{said.text}</p>
+      {said.issues.length > 0 && (
+        <ul className="notice__issues">
+          {said.issues.map((i, n) => (
+            <li key={n}>
+              {i.text}
+              <TechnicalDetails detail={i.detail} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <TechnicalDetails detail={said.detail} />
+      {said.reference && <p className="notice__ref">{t('errors.reference', { id: said.reference })}</p>}
     </div>
   );
 }

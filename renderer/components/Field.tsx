@@ -1,11 +1,16 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type { Said } from '../format/error-text';
+import { TechnicalDetails } from './TechnicalDetails';
+
+/** One message under a field: a local check's words, or the station's issue said in the operator's language. */
+export type FieldMessage = string | Said;
 
 interface FrameProps {
   id: string;
   label: string;
   hint?: ReactNode;
   /** Messages for this field (local checks or the station's); shown right under the control. */
-  errors?: readonly string[] | undefined;
+  errors?: readonly FieldMessage[] | undefined;
   className?: string | undefined;
 }
 
@@ -20,8 +25,8 @@ function FieldFrame({ id, label, hint, errors, className, control }: FrameProps 
       {control({ ...(errorId ? { 'aria-invalid': true as const } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
       {errorId && (
         <ul className="field__errors" id={errorId} data-field-error={id}>
-          {errors!.map((m) => (
-            <li key={m}>{m}</li>
+          {errors!.map((m, n) => (
+            <FieldMessageItem key={n} message={m} />
           ))}
         </ul>
       )}
@@ -31,6 +36,16 @@ function FieldFrame({ id, label, hint, errors, className, control }: FrameProps 
         </p>
       )}
     </div>
+  );
+}
+
+export function FieldMessageItem({ message }: { message: FieldMessage }) {
+  if (typeof message === 'string') return <li>{message}</li>;
+  return (
+    <li>
+      {message.text}
+      <TechnicalDetails detail={message.detail} />
+    </li>
   );
 }
 

@@ -2,12 +2,15 @@ import { useTranslation } from 'react-i18next';
 import { hasBridge } from '../api/client';
 import { localTimeZone } from '../format/time';
 import { useSession } from '../stores/session-store';
+import { ErrorNotice } from './ErrorNotice';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function Header() {
   const { t } = useTranslation();
   const identity = useSession((s) => s.identity);
   const signOut = useSession((s) => s.signOut);
+  const signingOut = useSession((s) => s.signingOut);
+  const signOutError = useSession((s) => s.signOutError);
   return (
     <header className="header">
       <div className="header__brand">
@@ -29,11 +32,16 @@ export function Header() {
       <div className="header__actions">
         <LanguageSwitch />
         {identity && !hasBridge() && (
-          <button type="button" className="button button--quiet" onClick={signOut}>
-            {t('header.signOut')}
+          <button type="button" className="button button--quiet" onClick={() => void signOut()} disabled={signingOut} data-testid="sign-out">
+            {signingOut ? t('header.signingOut') : t('header.signOut')}
           </button>
         )}
       </div>
+      {signOutError !== null && (
+        <div className="header__problem">
+          <ErrorNotice error={signOutError} title={t('header.signOutFailed')} />
+        </div>
+      )}
     </header>
   );
 }

@@ -1,21 +1,26 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loadKey } from '../api/credentials';
+import { errorText, formatWait } from '../format/error-text';
 import { useSession, type SignInProblem } from '../stores/session-store';
 import { Field } from './Field';
 import { LanguageSwitch } from './LanguageSwitch';
 
 function useProblemText(problem: SignInProblem | null): string | null {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!problem) return null;
   switch (problem.kind) {
     case 'invalid-key': return t('signIn.problem.invalidKey');
     case 'forbidden': return t('signIn.problem.forbidden');
     case 'network': return t('signIn.problem.network');
     case 'expired': return t('signIn.problem.expired');
+    case 'revoked': return t('signIn.problem.revoked');
+    case 'rate-limited':
+      return problem.retryAfterS !== undefined
+        ? t('signIn.problem.rateLimitedWait', { wait: formatWait(problem.retryAfterS, i18n.language) })
+        : t('signIn.problem.rateLimited');
     case 'token-used': return t('signIn.problem.tokenUsed');
     case 'signed-out': return t('signIn.problem.signedOut');
-    case 'other': return t('signIn.problem.other', { message: problem.message });
+    case 'other': return t('signIn.problem.other', { message: errorText(problem.error, t, i18n.language).text });
   }
 }
 
@@ -49,7 +54,7 @@ export function SignInScreen() {
         {problemText && (
           <div className={`notice ${isInfo ? 'notice--info' : 'notice--error'}`} role={isInfo ? 'status' : 'alert'} data-testid="signin-problem">
             <p>{problemText}</p>
-            {problem?.kind === 'network' && loadKey() && (
+            {problem?.kind === 'network' && (
               <button type="button" className="button" onClick={() => void boot(true)}>
                 {t('signIn.retry')}
               </button>

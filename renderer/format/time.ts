@@ -21,10 +21,18 @@ function formatter(locale: string, kind: 'full' | 'axis-date' | 'axis-day' | 'ax
   return f;
 }
 
+/**
+ * A time the station sent (every response carries ISO-8601 UTC strings) as
+ * epoch ms, for arithmetic and charts; NaN when it is not a time.
+ */
+export function toMs(iso: string | number): number {
+  return typeof iso === 'number' ? iso : Date.parse(iso);
+}
+
 /** A full local date and time with seconds, e.g. 01/05/2024 09:34:56. */
 export function formatDateTime(value: string | number | null | undefined, locale: string): string {
   if (value === null || value === undefined) return '—';
-  const ms = typeof value === 'number' ? value : Date.parse(value);
+  const ms = toMs(value);
   return Number.isFinite(ms) ? formatter(locale, 'full').format(ms) : String(value);
 }
 

@@ -46,6 +46,8 @@ interface ExplorerState {
   readingsError: unknown;
   seriesError: unknown;
   loadSensors(): Promise<void>;
+  /** New readings arrived: the sensor list, the readings page and the chart read again, without a loading state. */
+  refresh(): Promise<void>;
   focus(id: string): void;
   toggleSelected(id: string): void;
   setFilters(patch: Partial<Filters>): void;
@@ -63,13 +65,16 @@ interface ExplorerState {
 // Replies can overtake each other; only the newest request of a kind may write.
 let readingsSeq = 0;
 let seriesSeq = 0;
+let sensorsSeq = 0;
+/** Buckets the chart last asked for (its width), so a refresh draws the same. */
+let seriesPoints = 0;
 
 export const useExplorer = create<ExplorerState>()((set, get) => {
   function query() {
     const { selected, applied: filters, order } = get();
     return {
       ...(selected.length > 0 ? { sensor_id: selected } : {}),
-      ...(filters.type.trim() ? { type: filters.type.trim() } : {}),
+      ...(filters.type.trim() ? { sensor_type: filters.type.trim() } : {}),
       ...(filters.asset.trim() ? { asset_id: filters.asset.trim() } : {}),
       ...(localInputToIso(filters.from) ? { from: localInputToIso(filters.from) } : {}),
       ...(localInputToIso(filters.to) ? { to: localInputToIso(filters.to) } : {}),
@@ -77,16 +82,62 @@ export const useExplorer = create<ExplorerState>()((set, get) => {
     };
   }
 
-  async function fetchPage(cursors: (string | undefined)[]): Promise<void> {
+  async function fetchPage(cursors: (string | undefined)[], quiet = false): Promise<void> {
     const seq = ++readingsSeq;
     const cursor = cursors[cursors.length - 1];
-    set({ readingsLoad: 'loading' });
+    if (!quiet) set({ readingsLoad: 'loading' });
     try {
       const page = await invoke('readings.list', { ...query(), limit: get().pageSize, ...(cursor ? { cursor } : {}) });
       if (seq !== readingsSeq) return;
       set({ readings: page.readings, nextCursor: page.next_cursor, cursors, readingsLoad: 'ready', readingsError: null });
     } catch (error) {
       if (seq === readingsSeq) set({ readingsLoad: 'error', readingsError: error });
+    }
+  }
+
+  /** The sensor list, then the readings: the first page, or (quiet, after new readings) the page on screen. */
+  async function fetchSensors(quiet: boolean): Promise<void> {
+    const seq = ++sensorsSeq;
+    if (!quiet) set({ sensorsLoad: 'loading' });
+    try {
+      const { sensors } = await invoke('sensors.list', {});
+      if (seq !== sensorsSeq) return;
+      const { focused, selected } = get();
+      const ids = new Set(sensors.map((s) => s.id));
+      set({
+        sensors,
+        sensorsLoad: 'ready',
+        sensorsError: null,
+        selected: selected.filter((id) => ids.has(id)),
+        focused: focused && ids.has(focused) ? focused : (sensors[0]?.id ?? null),
+      });
+      await fetchPage(quiet ? get().cursors : [undefined], quiet);
+    } catch (error) {
+      if (seq === sensorsSeq) set({ sensorsLoad: 'error', sensorsError: error });
+    }
+  }
+
+  async function fetchSeries(points: number, quiet: boolean): Promise<void> {
+    const { focused, applied } = get();
+    const seq = ++seriesSeq;
+    seriesPoints = points;
+    if (!focused) {
+      set({ series: null, seriesLoad: 'idle' });
+      return;
+    }
+    if (!quiet) set({ seriesLoad: 'loading' });
+    const from = localInputToIso(applied.from);
+    const to = localInputToIso(applied.to);
+    try {
+      const series = await invoke('readings.series', {
+        id: focused,
+        points: Math.max(10, Math.min(10_000, Math.round(points))),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+      });
+      if (seq === seriesSeq) set({ series, seriesLoad: 'ready', seriesError: null });
+    } catch (error) {
+      if (seq === seriesSeq) set({ seriesLoad: 'error', series: null, seriesError: error });
     }
   }
 
@@ -110,22 +161,13 @@ export const useExplorer = create<ExplorerState>()((set, get) => {
     seriesError: null,
 
     async loadSensors() {
-      set({ sensorsLoad: 'loading' });
-      try {
-        const { sensors } = await invoke('sensors.list', {});
-        const { focused, selected } = get();
-        const ids = new Set(sensors.map((s) => s.id));
-        set({
-          sensors,
-          sensorsLoad: 'ready',
-          sensorsError: null,
-          selected: selected.filter((id) => ids.has(id)),
-          focused: focused && ids.has(focused) ? focused : (sensors[0]?.id ?? null),
-        });
-        await fetchPage([undefined]);
-      } catch (error) {
-        set({ sensorsLoad: 'error', sensorsError: error });
-      }
+      await fetchSensors(false);
+    },
+
+    async refresh() {
+      if (get().sensorsLoad === 'loading') return;
+      await fetchSensors(true);
+      if (seriesPoints > 0) await fetchSeries(seriesPoints, true);
     },
 
     focus(id) {
@@ -176,26 +218,7 @@ export const useExplorer = create<ExplorerState>()((set, get) => {
     },
 
     async loadSeries(points) {
-      const { focused, applied } = get();
-      const seq = ++seriesSeq;
-      if (!focused) {
-        set({ series: null, seriesLoad: 'idle' });
-        return;
-      }
-      set({ seriesLoad: 'loading' });
-      const from = localInputToIso(applied.from);
-      const to = localInputToIso(applied.to);
-      try {
-        const series = await invoke('readings.series', {
-          id: focused,
-          points: Math.max(10, Math.min(10_000, Math.round(points))),
-          ...(from ? { from } : {}),
-          ...(to ? { to } : {}),
-        });
-        if (seq === seriesSeq) set({ series, seriesLoad: 'ready', seriesError: null });
-      } catch (error) {
-        if (seq === seriesSeq) set({ seriesLoad: 'error', series: null, seriesError: error });
-      }
+      await fetchSeries(points, false);
     },
 
     exportInput() {
@@ -207,6 +230,8 @@ export const useExplorer = create<ExplorerState>()((set, get) => {
     reset() {
       readingsSeq++;
       seriesSeq++;
+      sensorsSeq++;
+      seriesPoints = 0;
       set({
         sensors: [], sensorsLoad: 'idle', selected: [], focused: null, filters: EMPTY_FILTERS, applied: EMPTY_FILTERS, order: 'desc',
         pageSize: 50, cursors: [undefined], readings: [], nextCursor: null, readingsLoad: 'idle', series: null, seriesLoad: 'idle',

@@ -5,11 +5,13 @@ import type { OutputOf } from '../../contract';
 import { ApiError, isRecord, type Issue } from '../api/api-error';
 import { hasBridge, invoke } from '../api/client';
 import { importViaBridge, uploadImport, type ImportInput, type ImportOutput } from '../api/transfer';
+import { issueField } from '../format/error-text';
 import { localInputToIso, toLocalInput } from '../format/time';
 
 export type ManualField = 'sensor_id' | 'sensor_type' | 'unit' | 'asset_id' | 'value' | 'timestamp' | 'quality';
 export type ManualForm = Record<ManualField, string>;
-export type FieldErrors = Partial<Record<string, string[]>>;
+/** The station's issues per field, kept as sent and said in the operator's language where shown. */
+export type FieldErrors = Partial<Record<string, Issue[]>>;
 export type IngestResult = OutputOf<'data.ingest'>;
 type Conflict = IngestResult['conflicts'][number];
 
@@ -75,10 +77,7 @@ export function parseNumberInput(text: string): number | string | undefined {
 
 export function groupIssues(issues: Issue[]): FieldErrors {
   const out: FieldErrors = {};
-  for (const i of issues) {
-    const field = i.field ?? i.path.split('.').pop() ?? '';
-    (out[field] ??= []).push(i.message);
-  }
+  for (const i of issues) (out[issueField(i)] ??= []).push(i);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // their inline confirmation, and the recommendations.
 import { create } from 'zustand';
 import type { OutputOf } from '../../contract';
-import type { ModelStage, ModelVersionWire } from '../../contract/ml';
+import type { ModelStage, ModelVersionWire } from '../../contract/models';
 import { invoke } from '../api/client';
 import { useSession } from './session-store';
 
@@ -40,10 +40,14 @@ interface ModelsState {
   recommendations: Recommendations | null;
   recommendationsLoad: Load;
   recommendationsError: unknown;
+  /** The retraining recommendation being dismissed. */
+  dismissing: string | null;
+  dismissError: unknown;
   loadAll(): Promise<void>;
   loadHealth(): Promise<void>;
   loadModels(): Promise<void>;
   loadRecommendations(): Promise<void>;
+  dismiss(id: string): Promise<void>;
   select(name: string): Promise<void>;
   ask(action: StageAction): void;
   cancelAsk(): void;
@@ -54,6 +58,8 @@ interface ModelsState {
 }
 
 let versionsSeq = 0;
+let healthTimer: ReturnType<typeof setTimeout> | undefined;
+const HEALTH_RECHECK_MS = 1000;
 
 const initial = {
   health: null,
@@ -73,6 +79,8 @@ const initial = {
   recommendations: null,
   recommendationsLoad: 'idle' as Load,
   recommendationsError: null,
+  dismissing: null,
+  dismissError: null,
 };
 
 export const useModels = create<ModelsState>()((set, get) => {
@@ -80,7 +88,7 @@ export const useModels = create<ModelsState>()((set, get) => {
     const seq = ++versionsSeq;
     set({ versionsLoad: 'loading' });
     try {
-      const { versions } = await invoke('ml.models.versions', { name });
+      const { versions } = await invoke('ml.models.versions', { model_name: name });
       if (seq === versionsSeq) set({ versions, versionsLoad: 'ready', versionsError: null });
     } catch (error) {
       if (seq === versionsSeq) set({ versions: [], versionsLoad: 'error', versionsError: error });
@@ -95,8 +103,12 @@ export const useModels = create<ModelsState>()((set, get) => {
     },
 
     async loadHealth() {
+      clearTimeout(healthTimer);
       try {
-        set({ health: await invoke('ml.health', {}), healthError: null });
+        const health = await invoke('ml.health', {});
+        set({ health, healthError: null });
+        // A worker that is still starting settles in a moment: look again rather than leave "starting" up.
+        if (health.worker.state === 'starting') healthTimer = setTimeout(() => void get().loadHealth(), HEALTH_RECHECK_MS);
       } catch (error) {
         set({ healthError: error });
       }
@@ -107,8 +119,8 @@ export const useModels = create<ModelsState>()((set, get) => {
       try {
         const { models } = await invoke('ml.models.list', {});
         const { selected } = get();
-        const keep = selected !== null && models.some((m) => m.name === selected);
-        set({ models, modelsLoad: 'ready', modelsError: null, ...(keep ? {} : { selected: models[0]?.name ?? null }) });
+        const keep = selected !== null && models.some((m) => m.model_name === selected);
+        set({ models, modelsLoad: 'ready', modelsError: null, ...(keep ? {} : { selected: models[0]?.model_name ?? null }) });
         const name = get().selected;
         if (name) await fetchVersions(name);
         else set({ versions: [], versionsLoad: 'idle' });
@@ -123,6 +135,19 @@ export const useModels = create<ModelsState>()((set, get) => {
         set({ recommendations: await invoke('ml.recommend', {}), recommendationsLoad: 'ready', recommendationsError: null });
       } catch (error) {
         set({ recommendationsLoad: 'error', recommendationsError: error });
+      }
+    },
+
+    async dismiss(id) {
+      if (get().dismissing) return;
+      set({ dismissing: id, dismissError: null });
+      try {
+        await invoke('ml.recommendations.dismiss', { id });
+        await get().loadRecommendations();
+      } catch (error) {
+        set({ dismissError: error });
+      } finally {
+        set({ dismissing: null });
       }
     },
 
@@ -149,8 +174,8 @@ export const useModels = create<ModelsState>()((set, get) => {
       try {
         const result =
           action.kind === 'promote'
-            ? await invoke('ml.models.promote', { name: action.name, version: action.version, stage: action.stage })
-            : await invoke('ml.models.rollback', { name: action.name });
+            ? await invoke('ml.models.promote', { model_name: action.name, model_version: action.version, stage: action.stage })
+            : await invoke('ml.models.rollback', { model_name: action.name });
         set({ actionDone: { action, result }, confirming: null });
         // Stages of other versions moved too (the old production one is archived).
         await Promise.all([get().loadModels(), get().loadRecommendations()]);
@@ -168,6 +193,7 @@ export const useModels = create<ModelsState>()((set, get) => {
 
     reset() {
       versionsSeq++;
+      clearTimeout(healthTimer);
       set(initial);
     },
   };

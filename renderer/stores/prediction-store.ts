@@ -8,7 +8,7 @@ import type { SensorWire } from '../../contract/sensors';
 import { ApiError } from '../api/api-error';
 import { invoke } from '../api/client';
 import { localInputToIso } from '../format/time';
-import { parseDecimal, parseWhole } from '../tabs/models/model-format';
+import { parseDecimal, parseWhole } from '../format/number-input';
 import { groupIssues, type FieldErrors } from './ingest-store';
 import type { ModelSummary } from './models-store';
 import { useSession } from './session-store';
@@ -16,8 +16,13 @@ import { assetIds } from './training-store';
 
 export type ForecastResult = OutputOf<'ml.forecast'>;
 export type DetectResult = OutputOf<'ml.detect'>;
-/** The check with the fewest readings a side it asked for (the answer does not repeat it). */
-export type DriftResult = OutputOf<'ml.drift'> & { min_samples: number };
+/**
+ * A drift check with the fewest readings a side it asked for (the answer
+ * does not repeat it), and whether it was recorded: an operator's check
+ * (ml.drift) records drift and raises a retraining recommendation; a
+ * read-only look (ml.drift.view) records nothing.
+ */
+export type DriftResult = OutputOf<'ml.drift'> & { min_samples: number; recorded: boolean };
 /** The prediction with the asset it was asked for (the form may have moved on since). */
 export type RulResult = OutputOf<'ml.predict'> & { asset_id: string };
 export type Direction = 'above' | 'below';
@@ -36,7 +41,7 @@ export interface Panel<F, R> {
 
 export interface ForecastForm { sensor: string; threshold: string; direction: Direction; horizon: string }
 export interface DetectForm { asset: string; from: string; to: string }
-export interface DriftForm { sensor: string; window: string; reference: string }
+export interface DriftForm { sensor: string; window: string; baseline: string }
 export interface RulForm { model: string; asset: string }
 
 type Panels = {
@@ -76,7 +81,7 @@ const initialPanels = (): Panels => ({
   forecast: panel<ForecastForm>({ sensor: '', threshold: '', direction: 'above', horizon: '' }),
   detect: panel<DetectForm>({ asset: '', from: '', to: '' }),
   // A day: long enough for sensors that report every few minutes to give the test enough readings.
-  drift: panel<DriftForm>({ sensor: '', window: '1440', reference: '' }),
+  drift: panel<DriftForm>({ sensor: '', window: '1440', baseline: '' }),
   rul: panel<RulForm>({ model: '', asset: '' }),
 });
 
@@ -122,7 +127,7 @@ export const usePrediction = create<PredictionState>()((set, get) => {
           forecast: { ...s.forecast, form: { ...s.forecast.form, sensor: pick(s.forecast.form.sensor, ids) } },
           detect: { ...s.detect, form: { ...s.detect.form, asset: pick(s.detect.form.asset, assets) } },
           drift: { ...s.drift, form: { ...s.drift.form, sensor: pick(s.drift.form.sensor, ids) } },
-          rul: { ...s.rul, form: { model: pick(s.rul.form.model, models.map((m) => m.name)), asset: pick(s.rul.form.asset, assets) } },
+          rul: { ...s.rul, form: { model: pick(s.rul.form.model, models.map((m) => m.model_name)), asset: pick(s.rul.form.asset, assets) } },
         });
       } catch (error) {
         set({ sourcesError: error });
@@ -170,19 +175,17 @@ export const usePrediction = create<PredictionState>()((set, get) => {
     async runDrift() {
       const f = get().drift.form;
       const window = parseWhole(f.window, 1, 525_600);
-      const reference = parseWhole(f.reference, 1, 5_256_000);
+      const baseline = parseWhole(f.baseline, 1, 5_256_000);
       const problems: Panels['drift']['problems'] = {};
       if (!f.sensor) problems.sensor = 'required';
       if (window === undefined || Number.isNaN(window)) problems.window = 'minutes';
-      if (Number.isNaN(reference)) problems.reference = 'minutes';
+      if (Number.isNaN(baseline)) problems.baseline = 'minutes';
+      const figures = { window_minutes: window!, min_samples: DRIFT_MIN_SAMPLES, ...(baseline !== undefined ? { baseline_minutes: baseline } : {}) };
+      const recorded = useSession.getState().can('operate');
       await run('drift', problems, async () => ({
-        ...(await invoke('ml.drift', {
-          sensor_id: f.sensor,
-          window_minutes: window!,
-          min_samples: DRIFT_MIN_SAMPLES,
-          ...(reference !== undefined ? { reference_minutes: reference } : {}),
-        })),
+        ...(recorded ? await invoke('ml.drift', { sensor_id: f.sensor, ...figures }) : await invoke('ml.drift.view', { id: f.sensor, ...figures })),
         min_samples: DRIFT_MIN_SAMPLES,
+        recorded,
       }));
     },
 

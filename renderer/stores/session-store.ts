@@ -1,18 +1,22 @@
-// Who is signed in: the key (web) or the desktop bridge, its identity and
-// scopes, and why the operator is looking at the sign-in screen if they are.
+// Who is signed in — a browser session on the station, or the desktop
+// bridge — its identity and scopes, and why the operator is looking at the
+// sign-in screen if they are. The browser keeps no key: signing in (with
+// the one-time link or a key) makes the station set an HttpOnly session
+// cookie, and the page holds only the session's CSRF token, in memory.
 import { create } from 'zustand';
 import type { OutputOf } from '../../contract';
 import { hasAccess, type Access } from '../../contract/operation';
 import { ApiError, NETWORK_ERROR } from '../api/api-error';
 import { hasBridge, invoke, setUnauthorizedListener } from '../api/client';
-import { clearKey, loadKey, saveKey } from '../api/credentials';
+import { forgetLegacyKey, setCsrfToken } from '../api/session-token';
 
 export type Identity = OutputOf<'auth.whoami'>;
 
 /** Why sign-in is shown; the screen turns it into words. */
 export type SignInProblem =
-  | { kind: 'invalid-key' | 'forbidden' | 'network' | 'expired' | 'token-used' | 'signed-out' }
-  | { kind: 'other'; message: string };
+  | { kind: 'invalid-key' | 'forbidden' | 'network' | 'expired' | 'revoked' | 'token-used' | 'signed-out' }
+  | { kind: 'rate-limited'; retryAfterS?: number | undefined }
+  | { kind: 'other'; error: unknown };
 
 type Status = 'booting' | 'signed-out' | 'checking' | 'signed-in';
 
@@ -20,21 +24,29 @@ interface SessionState {
   status: Status;
   identity: Identity | null;
   problem: SignInProblem | null;
+  signingOut: boolean;
+  /** Signing out did not reach the station: the session is still open there, so the console stays signed in. */
+  signOutError: unknown;
   /** Runs once at start (`force` to retry after a network failure). */
   boot(force?: boolean): Promise<void>;
   signInWithKey(key: string): Promise<boolean>;
-  signOut(): void;
+  signOut(): Promise<void>;
   can(access: Access): boolean;
 }
 
-function problemOf(err: unknown, tokenFlow = false): SignInProblem {
+/** A 401 that ends a session, in the words the sign-in screen uses. */
+export function endedProblem(err: ApiError): SignInProblem {
+  return { kind: err.reason === 'session_revoked' ? 'revoked' : 'expired' };
+}
+
+function problemOf(err: unknown, flow: 'key' | 'token'): SignInProblem {
   if (err instanceof ApiError) {
     if (err.code === NETWORK_ERROR) return { kind: 'network' };
-    if (err.status === 401) return { kind: tokenFlow ? 'token-used' : 'invalid-key' };
+    if (err.status === 401) return { kind: flow === 'token' ? 'token-used' : 'invalid-key' };
     if (err.status === 403) return { kind: 'forbidden' };
-    return { kind: 'other', message: err.message };
+    if (err.status === 429) return { kind: 'rate-limited', retryAfterS: err.retryAfterS };
   }
-  return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
+  return { kind: 'other', error: err };
 }
 
 /** Removes `?token=` from the address bar so it is not bookmarked, shared or retried after use. */
@@ -47,79 +59,105 @@ function takeTokenFromUrl(): string | null {
   return token;
 }
 
-export const useSession = create<SessionState>()((set, get) => ({
-  status: 'booting',
-  identity: null,
-  problem: null,
+// React may mount twice in development; a sign-in token must be spent once.
+let booted = false;
 
-  async boot(force = false) {
-    // React may mount twice in development; a sign-in token must be spent once.
-    if (get().status !== 'booting' && !force) return;
-    if (hasBridge()) {
-      // Inside the desktop app the bridge is the credential.
-      set({ status: 'checking' });
-      try {
-        set({ status: 'signed-in', identity: await invoke('auth.whoami', {}), problem: null });
-      } catch (err) {
-        set({ status: 'signed-out', problem: problemOf(err) });
+export const useSession = create<SessionState>()((set, get) => {
+  /** A session was opened: learn who it is (and its token) from the station. */
+  async function enter(csrf: string): Promise<void> {
+    setCsrfToken(csrf);
+    const identity = await invoke('auth.whoami', {}, { expectUnauthorized: true });
+    setCsrfToken(identity.csrf_token ?? csrf);
+    set({ status: 'signed-in', identity, problem: null, signOutError: null });
+  }
+
+  function leave(problem: SignInProblem | null): void {
+    setCsrfToken(null);
+    set({ status: 'signed-out', identity: null, problem, signingOut: false, signOutError: null });
+  }
+
+  return {
+    status: 'booting',
+    identity: null,
+    problem: null,
+    signingOut: false,
+    signOutError: null,
+
+    async boot(force = false) {
+      if (booted && !force) return;
+      booted = true;
+      forgetLegacyKey();
+      if (hasBridge()) {
+        // Inside the desktop app the bridge is the credential.
+        try {
+          set({ status: 'signed-in', identity: await invoke('auth.whoami', {}), problem: null });
+        } catch (err) {
+          leave(problemOf(err, 'key'));
+        }
+        return;
       }
-      return;
-    }
-    const token = takeTokenFromUrl();
-    if (token) {
+      const token = takeTokenFromUrl();
+      if (token) {
+        set({ status: 'checking', problem: null });
+        try {
+          const opened = await invoke('auth.signIn', { token }, { expectUnauthorized: true });
+          await enter(opened.csrf_token);
+        } catch (err) {
+          leave(problemOf(err, 'token'));
+        }
+        return;
+      }
+      // A reload: the cookie, if the browser still has one, says whether a session is open.
+      if (force) set({ status: 'checking', problem: null });
+      try {
+        const identity = await invoke('auth.whoami', {}, { expectUnauthorized: true });
+        setCsrfToken(identity.csrf_token);
+        set({ status: 'signed-in', identity, problem: null });
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 401) return leave(problemOf(err, 'key'));
+        // No session at all is the ordinary first visit; an ended one is worth saying.
+        leave(err.reason === 'session_expired' || err.reason === 'session_revoked' ? endedProblem(err) : null);
+      }
+    },
+
+    async signInWithKey(key) {
       set({ status: 'checking', problem: null });
       try {
-        const { key } = await invoke('auth.signIn', { token }, { key: null });
-        await get().signInWithKey(key);
+        const opened = await invoke('auth.session.create', { key: key.trim() }, { expectUnauthorized: true });
+        await enter(opened.csrf_token);
+        return true;
       } catch (err) {
-        set({ status: 'signed-out', problem: problemOf(err, true) });
+        leave(problemOf(err, 'key'));
+        return false;
       }
-      return;
-    }
-    const stored = loadKey();
-    if (!stored) {
-      set({ status: 'signed-out' });
-      return;
-    }
-    set({ status: 'checking' });
-    try {
-      set({ status: 'signed-in', identity: await invoke('auth.whoami', {}, { key: stored }), problem: null });
-    } catch (err) {
-      const problem = problemOf(err);
-      // A station that is down for a moment should not cost the operator their key.
-      if (problem.kind !== 'network') clearKey();
-      set({ status: 'signed-out', identity: null, problem: problem.kind === 'invalid-key' ? { kind: 'expired' } : problem });
-    }
-  },
+    },
 
-  async signInWithKey(key) {
-    const trimmed = key.trim();
-    set({ status: 'checking', problem: null });
-    try {
-      const identity = await invoke('auth.whoami', {}, { key: trimmed });
-      saveKey(trimmed);
-      set({ status: 'signed-in', identity, problem: null });
-      return true;
-    } catch (err) {
-      set({ status: 'signed-out', identity: null, problem: problemOf(err) });
-      return false;
-    }
-  },
+    async signOut() {
+      if (hasBridge() || get().signingOut) return;
+      set({ signingOut: true, signOutError: null });
+      try {
+        // Ends the session on the station: the cookie stops working everywhere at once.
+        await invoke('auth.session.delete', {}, { expectUnauthorized: true });
+      } catch (err) {
+        // Already ended (401): signed out all the same. Anything else: it is still open.
+        if (!(err instanceof ApiError) || err.status !== 401) {
+          set({ signingOut: false, signOutError: err });
+          return;
+        }
+      }
+      leave({ kind: 'signed-out' });
+    },
 
-  signOut() {
-    clearKey();
-    set({ status: 'signed-out', identity: null, problem: { kind: 'signed-out' } });
-  },
+    can(access) {
+      const id = get().identity;
+      return id !== null && hasAccess(id.scopes, access);
+    },
+  };
+});
 
-  can(access) {
-    const id = get().identity;
-    return id !== null && hasAccess(id.scopes, access);
-  },
-}));
-
-// A 401 on the stored key after sign-in: revoked or expired — back to sign-in, saying why.
-setUnauthorizedListener(() => {
-  if (useSession.getState().status !== 'signed-in') return;
-  clearKey();
-  useSession.setState({ status: 'signed-out', identity: null, problem: { kind: 'expired' } });
+// A 401 after sign-in: the session was ended or expired — back to sign-in, saying why.
+setUnauthorizedListener((err) => {
+  if (useSession.getState().status !== 'signed-in' || hasBridge()) return;
+  setCsrfToken(null);
+  useSession.setState({ status: 'signed-out', identity: null, problem: endedProblem(err), signingOut: false, signOutError: null });
 });

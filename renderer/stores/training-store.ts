@@ -3,12 +3,12 @@
 // cancelled; success refreshes the registry and marks the new version.
 import { create } from 'zustand';
 import type { InputOf } from '../../contract';
-import type { JobWire, ModelKind } from '../../contract/ml';
+import type { JobWire, ModelKind } from '../../contract/models';
 import type { SensorWire } from '../../contract/sensors';
 import { ApiError } from '../api/api-error';
 import { invoke } from '../api/client';
 import { localInputToIso } from '../format/time';
-import { parseDecimal, parseWhole } from '../tabs/models/model-format';
+import { parseDecimal, parseWhole } from '../format/number-input';
 import { groupIssues, type FieldErrors } from './ingest-store';
 import { useModels } from './models-store';
 import { useSession } from './session-store';
@@ -46,7 +46,7 @@ export type TrainField = keyof TrainForm | 'csv';
 /** Local problems, as i18n keys under models.train.invalid. */
 export type LocalProblem = 'required' | 'epochs' | 'seed' | 'cap' | 'csvTooLarge' | 'csvEmpty' | 'range';
 
-const TERMINAL = new Set<JobWire['state']>(['succeeded', 'failed', 'cancelled']);
+const TERMINAL = new Set<JobWire['state']>(['succeeded', 'failed', 'cancelled', 'interrupted']);
 export const isActive = (job: JobWire | null): boolean => job !== null && !TERMINAL.has(job.state);
 
 interface TrainingState {
@@ -150,7 +150,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     const common = {
       ...(epochs !== undefined && !Number.isNaN(epochs) ? { epochs } : {}),
       ...(seed !== undefined && !Number.isNaN(seed) ? { seed } : {}),
-      ...(f.name.trim() ? { name: f.name.trim() } : {}),
+      ...(f.name.trim() ? { model_name: f.name.trim() } : {}),
     };
     const from = localInputToIso(f.from);
     const to = localInputToIso(f.to);

@@ -155,10 +155,21 @@ describe('accessibility of every tab (axe-core, Chromium)', () => {
       await page.getByTestId('drift-form').locator('button[type=submit]').click();
       await expect.poll(() => page.getByTestId('drift-result').count()).toBe(1);
       await expect.poll(async () => Number(await page.getByTestId('score-chart').getAttribute('data-points'))).toBeGreaterThan(1);
+      await page.getByTestId('drift-result').waitFor();
       findings.prediction = await audit();
       await screenshot(page, `16-a11y-prediction-${lang}`);
 
-      expect(findings).toEqual({ explorer: [], ingest: [], models: [], prediction: [] });
+      // Back on Models: the retraining recommendation the drift check raised, one card per sensor.
+      await openTab(3);
+      await expect.poll(() => page.getByTestId('rec-card').count()).toBe(1);
+      // A field error's technical details opened, as an integrator would.
+      await openTab(2);
+      await page.getByTestId('manual-form').getByTestId('technical-details').first().locator('summary').click();
+      findings.ingestDetails = await audit();
+      await openTab(3);
+      findings.recommendations = await audit();
+
+      expect(findings).toEqual({ explorer: [], ingest: [], models: [], prediction: [], ingestDetails: [], recommendations: [] });
     }, 120_000);
   }
 });

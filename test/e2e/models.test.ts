@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, inkOf, launchChromium, screenshot } from '../helpers/browser';
 import { DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
@@ -169,7 +169,7 @@ describe('Models and Prediction tabs (Chromium)', () => {
     await expect.poll(() => row.locator('[data-col=production]').textContent()).toBe('v1');
     expect(await confirm.count()).toBe(0);
     const stored = await s.request('GET', `/api/v1/ml/models/${MODEL}/versions`);
-    expect(stored.body.versions.map((v: { version: number; stage: string }) => [v.version, v.stage])).toEqual([[1, 'production']]);
+    expect(stored.body.versions.map((v: { model_version: number; stage: string }) => [v.model_version, v.stage])).toEqual([[1, 'production']]);
 
     // Escape cancels a confirmation without calling the station.
     await v1.getByRole('button', { name: 'Archive version 1' }).click();
@@ -203,6 +203,9 @@ describe('Models and Prediction tabs (Chromium)', () => {
     const chart = page.getByTestId('forecast-chart');
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
     await expect.poll(() => inkedPixels(chart.locator('canvas'))).toBeGreaterThan(1000);
+    // The lines themselves, from the ISO times of the history and the forecast: history blue, forecast orange.
+    await expect.poll(() => inkOf(chart.locator('canvas'), [10, 77, 162])).toBeGreaterThan(200);
+    expect(await inkOf(chart.locator('canvas'), [179, 71, 0])).toBeGreaterThan(50);
 
     // A threshold the machine is already above, typed with a decimal comma.
     await form.getByLabel('Threshold', { exact: true }).fill('10,5');
@@ -241,13 +244,16 @@ describe('Models and Prediction tabs (Chromium)', () => {
       expect(await item.textContent()).toMatch(/Peak score [\d.]+ at \d\d\/\d\d\/2013/);
     }
     await expect.poll(() => inkedPixels(page.getByTestId('score-chart').locator('canvas'))).toBeGreaterThan(500);
+    // The score line, placed by the scores' ISO times.
+    expect(await inkOf(page.getByTestId('score-chart').locator('canvas'), [10, 77, 162])).toBeGreaterThan(200);
 
     // "Above the threshold" marks follow the score; the reported periods are shaded apart. The API's
-    // per-point flag is the alarm state, which stays on below the threshold (hysteresis): it cannot be the mark.
-    const api = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: ASSET, scores: 1200 } });
+    // per-point `anomaly` flag says a point lies in a period, which is not the same as above the threshold.
+    const api = await s.request('POST', '/api/v1/ml/detect-anomaly', { body: { asset_id: ASSET, scores: 1200 } });
     expect(api.status, api.text).toBe(200);
-    const points: { score: number; anomaly: boolean }[] = api.body.scores;
-    expect(points.some((p) => p.anomaly && p.score <= api.body.threshold)).toBe(true);
+    const points: { t: string; score: number; above_threshold: boolean; anomaly: boolean }[] = api.body.scores;
+    expect(points.filter((p) => p.above_threshold).length).toBe(points.filter((p) => p.score > api.body.threshold).length);
+    expect(points.every((p) => typeof p.t === 'string' && Number.isFinite(Date.parse(p.t)))).toBe(true);
     const chart = page.getByTestId('score-chart');
     expect(Number(await chart.getAttribute('data-points'))).toBe(points.length);
     expect(Number(await chart.getAttribute('data-above'))).toBe(points.filter((p) => p.score > api.body.threshold).length);
@@ -279,7 +285,15 @@ describe('Models and Prediction tabs (Chromium)', () => {
     const failed = page.locator(`[data-testid=recent-job][data-job="${job.id}"]`);
     await expect.poll(() => failed.getAttribute('data-state')).toBe('failed');
     expect(await failed.textContent()).toContain('rul.tiny');
-    expect(await failed.getByTestId('recent-job-error').textContent()).toBe(`Training failed: ${job.error.message}`);
+    // Said by its code in the operator's words; the station's own account is one click away.
+    const error = failed.getByTestId('recent-job-error');
+    expect(await error.getAttribute('data-code')).toBe(job.error.code);
+    expect(await error.locator('.notice__title').textContent()).toBe('Training failed');
+    expect(await error.locator('p').first().textContent()).toBe(job.error.code === 'validation_failed' ? 'The data was not suitable for training this model.' : 'Training stopped on an error in the station.');
+    expect(await error.getByTestId('technical-details').isVisible()).toBe(true);
+    expect(await error.getByText(job.error.message).isVisible()).toBe(false);
+    await error.getByText('Technical details').click();
+    expect(await error.getByText(job.error.message).isVisible()).toBe(true);
     // Every state, not just running ones: the anomaly model's job from the first test is there too.
     const all = await s.request('GET', '/api/v1/ml/jobs');
     const listed = await page.getByTestId('recent-job').evaluateAll((els) => els.map((e) => [e.getAttribute('data-job'), e.getAttribute('data-state')]));

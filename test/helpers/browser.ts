@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { ROOT } from './station';
 
 export const CHROMIUM = process.env.SMC_CHROMIUM ?? '/usr/bin/chromium';
@@ -129,4 +129,23 @@ export async function selectsFit(page: Page): Promise<ClippedControl[]> {
         return { label, hidden: has + 0.5 < need ? [`${Math.round(has)} px of ${Math.round(need)} px`] : [] };
       });
   });
+}
+
+/**
+ * Pixels of a canvas drawn in about `rgb` (each channel within `tolerance`):
+ * a chart's data line was drawn, not just its axes and grid, which have
+ * colours of their own.
+ */
+export function inkOf(canvas: Locator, rgb: readonly [number, number, number], tolerance = 40): Promise<number> {
+  return canvas.evaluate(
+    (c: any, [target, tol]: [readonly number[], number]) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 200 && Math.abs(data[i] - target[0]!) <= tol && Math.abs(data[i + 1] - target[1]!) <= tol && Math.abs(data[i + 2] - target[2]!) <= tol) n++;
+      }
+      return n;
+    },
+    [rgb, tolerance] as [readonly number[], number],
+  );
 }

@@ -8,7 +8,7 @@ describe('renderer client: HTTP mapping from the contract registry', () => {
   it('sends GET inputs as query parameters, arrays as repeated parameters', () => {
     const spec = buildHttpRequest('readings.list', {
       sensor_id: ['a', 'b c'],
-      type: 'temperature',
+      sensor_type: 'temperature',
       from: '2024-05-01T00:00:00.000Z',
       order: 'desc',
       limit: 50,
@@ -17,9 +17,9 @@ describe('renderer client: HTTP mapping from the contract registry', () => {
     expect(spec.method).toBe('GET');
     expect(spec.body).toBeUndefined();
     const url = parse(spec.url);
-    expect(url.pathname).toBe('/api/v1/sensors/readings');
+    expect(url.pathname).toBe('/api/v1/readings');
     expect(url.searchParams.getAll('sensor_id')).toEqual(['a', 'b c']);
-    expect(url.searchParams.get('type')).toBe('temperature');
+    expect(url.searchParams.get('sensor_type')).toBe('temperature');
     expect(url.searchParams.get('from')).toBe('2024-05-01T00:00:00.000Z');
     expect(url.searchParams.get('limit')).toBe('50');
     expect(url.searchParams.has('cursor')).toBe(false);
@@ -72,7 +72,7 @@ describe('renderer client: HTTP mapping from the contract registry', () => {
 
 describe('renderer client: errors', () => {
   it('reads the station error body, its details and correlation id', () => {
-    const details = [{ path: 'readings.0.value', index: 0, field: 'value', message: 'value must be a finite number' }];
+    const details = [{ path: 'readings.0.value', index: 0, field: 'value', code: 'not_a_number', message: 'Value must be a number.', detail: 'value must be a finite number, got string \'abc\'' }];
     const err = errorFromBody(422, { error: { code: 'validation_failed', message: 'bad', details }, correlation_id: 'c-1' });
     expect(err).toMatchObject({ status: 422, code: 'validation_failed', message: 'bad', correlationId: 'c-1' });
     expect(err.issues).toEqual(details);

@@ -2,11 +2,12 @@
 // Portuguese catalogue (../pt-br) is typed as this shape, section by
 // section, so a missing or an extra key fails the type-check.
 import { common } from './common';
+import { errors } from './errors';
 import { explorer } from './explorer';
 import { ingest } from './ingest';
 import { models } from './models';
 import { prediction } from './prediction';
 
-export const en = { ...common, explorer, ingest, models, prediction };
+export const en = { ...common, ...errors, explorer, ingest, models, prediction };
 
 export type Translation = typeof en;

@@ -21,6 +21,7 @@ export const prediction = {
     nameVersion: '{{name}} v{{version}}',
     none: 'none',
     fallback: 'Statistical fallback',
+    fallbackWhy: 'No trained model could answer, so a statistical method stood in.',
   },
   method: {
     autoencoder: 'Autoencoder (TF.js)',
@@ -146,7 +147,8 @@ export const prediction = {
       stable: 'The last {{minutes}} minutes look like the period before.',
       insufficient: 'One of the windows has too few readings to compare. Try a longer window.',
     },
-    event: 'Recorded as event {{id}}; the retraining recommendation appears in the Models tab.',
+    recommendation: 'Recorded: the retraining recommendation for {{sensor}} was raised or updated. It is listed in the Models tab.',
+    viewOnly: 'This key can look at drift without recording it. A check by a key with the operate scope records the drift and raises a retraining recommendation.',
     col: {
       measure: 'Measure',
       value: 'Value',

@@ -2,9 +2,10 @@
 // counterpart, so none is missing and none is extra.
 import type { Translation } from '../en';
 import { common } from './common';
+import { errors } from './errors';
 import { explorer } from './explorer';
 import { ingest } from './ingest';
 import { models } from './models';
 import { prediction } from './prediction';
 
-export const ptBR: Translation = { ...common, explorer, ingest, models, prediction };
+export const ptBR: Translation = { ...common, ...errors, explorer, ingest, models, prediction };

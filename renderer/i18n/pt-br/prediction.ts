@@ -22,6 +22,7 @@ export const prediction: typeof en = {
     nameVersion: '{{name}} v{{version}}',
     none: 'nenhum',
     fallback: 'Método estatístico (sem modelo)',
+    fallbackWhy: 'Nenhum modelo treinado pôde responder, então um método estatístico foi usado.',
   },
   method: {
     autoencoder: 'Autoencoder (TF.js)',
@@ -147,7 +148,8 @@ export const prediction: typeof en = {
       stable: 'Os últimos {{minutes}} minutos se parecem com o período anterior.',
       insufficient: 'Uma das janelas tem poucas leituras para comparar. Tente uma janela maior.',
     },
-    event: 'Registrado como evento {{id}}; a recomendação de retreino aparece na aba Modelos.',
+    recommendation: 'Registrado: a recomendação de retreino de {{sensor}} foi criada ou atualizada. Ela aparece na aba Modelos.',
+    viewOnly: 'Esta chave pode consultar a deriva sem registrá-la. Uma verificação por uma chave com o escopo operate registra a deriva e cria uma recomendação de retreino.',
     col: {
       measure: 'Medida',
       value: 'Valor',

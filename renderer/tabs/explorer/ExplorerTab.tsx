@@ -1,11 +1,15 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { subscribe } from '../../api/events';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useExplorer } from '../../stores/explorer-store';
 import { ReadingFilters } from './ReadingFilters';
 import { ReadingsTable } from './ReadingsTable';
 import { SensorTable } from './SensorTable';
 import { SeriesChart } from './SeriesChart';
+
+/** Quiet time after the last readings.stored event before the Explorer reads again. */
+const REFRESH_DEBOUNCE_MS = 400;
 
 export function ExplorerTab() {
   const { t } = useTranslation();
@@ -17,6 +21,20 @@ export function ExplorerTab() {
   useEffect(() => {
     void loadSensors();
   }, [loadSensors]);
+
+  // While the tab is open, stored readings show as they arrive. A burst of
+  // batches (a gateway, an import in chunks) becomes one refresh.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = subscribe(['readings.stored'], null, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void useExplorer.getState().refresh(), REFRESH_DEBOUNCE_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      stop();
+    };
+  }, []);
 
   return (
     <div className="explorer">

@@ -15,7 +15,7 @@ export function ReadingFilters() {
   const clearFilters = useExplorer((s) => s.clearFilters);
   const toggleSelected = useExplorer((s) => s.toggleSelected);
   // Offer the types and assets that exist, so nobody has to remember the spelling.
-  const types = useMemo(() => [...new Set(sensors.map((s) => s.type).filter((v): v is string => !!v))].sort(), [sensors]);
+  const types = useMemo(() => [...new Set(sensors.map((s) => s.sensor_type).filter((v): v is string => !!v))].sort(), [sensors]);
   const assets = useMemo(() => [...new Set(sensors.map((s) => s.asset_id).filter((v): v is string => !!v))].sort(), [sensors]);
   const zoneHint = t('explorer.filters.localZone', { zone: localTimeZone() });
 

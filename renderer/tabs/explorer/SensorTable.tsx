@@ -74,12 +74,12 @@ export function SensorTable() {
                     </button>
                   </td>
                   <td>{s.asset_id ?? '—'}</td>
-                  <td>{s.type ?? '—'}</td>
+                  <td>{s.sensor_type ?? '—'}</td>
                   <td>{s.unit ?? '—'}</td>
                   <td className="num">{formatNumber(s.reading_count, lng)}</td>
                   <td>{formatDateTime(s.first_timestamp, lng)}</td>
                   <td>{formatDateTime(s.last_timestamp, lng)}</td>
-                  <td className="num">{formatNumber(s.latest_value, lng)}</td>
+                  <td className="num">{formatNumber(s.last_value, lng)}</td>
                 </tr>
               ))}
             </tbody>

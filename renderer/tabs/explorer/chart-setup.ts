@@ -15,7 +15,7 @@ import {
   type ChartOptions,
 } from 'chart.js';
 import type { Series } from '../../stores/explorer-store';
-import { formatDateTime, formatNumber } from '../../format/time';
+import { formatDateTime, formatNumber, toMs } from '../../format/time';
 import { timeAxis } from '../../format/time-axis';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend, Decimation);
@@ -42,16 +42,16 @@ export function seriesData(series: Series, labels: ChartLabels): ChartData<'line
   const pointRadius = pts.length < 60 ? 3 : 0;
   return {
     datasets: [
-      { label: labels.min, data: pts.map((p) => ({ x: p.t, y: p.min })), borderWidth: 0, pointRadius: 0, borderColor: BAND, backgroundColor: BAND, fill: false },
-      { label: labels.band, data: pts.map((p) => ({ x: p.t, y: p.max })), borderWidth: 0, pointRadius: 0, borderColor: BAND, backgroundColor: BAND, fill: '-1' },
-      { label: labels.mean, data: pts.map((p) => ({ x: p.t, y: p.mean })), borderWidth: 2, pointRadius, borderColor: MEAN, backgroundColor: MEAN, fill: false },
+      { label: labels.min, data: pts.map((p) => ({ x: toMs(p.t), y: p.min })), borderWidth: 0, pointRadius: 0, borderColor: BAND, backgroundColor: BAND, fill: false },
+      { label: labels.band, data: pts.map((p) => ({ x: toMs(p.t), y: p.max })), borderWidth: 0, pointRadius: 0, borderColor: BAND, backgroundColor: BAND, fill: '-1' },
+      { label: labels.mean, data: pts.map((p) => ({ x: toMs(p.t), y: p.mean })), borderWidth: 2, pointRadius, borderColor: MEAN, backgroundColor: MEAN, fill: false },
     ],
   };
 }
 
 export function seriesOptions(series: Series, labels: ChartLabels, locale: string): ChartOptions<'line'> {
-  const first = series.points[0]?.t ?? 0;
-  const last = series.points[series.points.length - 1]?.t ?? first;
+  const first = toMs(series.points[0]?.t ?? 0);
+  const last = toMs(series.points[series.points.length - 1]?.t ?? first);
   return {
     // Decimation needs pre-parsed {x,y} data and a linear x axis.
     parsing: false,

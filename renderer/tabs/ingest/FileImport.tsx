@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { hasBridge } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { CheckField, Field } from '../../components/Field';
+import { useFieldMessages } from '../../components/use-issue-text';
 import { formatBytes } from '../../format/bytes';
 import { useIngest } from '../../stores/ingest-store';
 import { useSession } from '../../stores/session-store';
@@ -15,6 +16,7 @@ export function FileImport() {
   const s = useIngest();
   const canRead = useSession((st) => st.can('read'));
   const desktop = hasBridge();
+  const fieldMessages = useFieldMessages();
   const o = s.importOptions;
   const p = s.progress;
 
@@ -48,11 +50,11 @@ export function FileImport() {
             </div>
           </div>
         )}
-        <Field id={`${id}-sensor`} label={t('ingest.file.sensorId')} hint={t('ingest.file.sensorIdHint')} value={o.sensor_id} errors={s.importFieldErrors.sensor_id}
+        <Field id={`${id}-sensor`} label={t('ingest.file.sensorId')} hint={t('ingest.file.sensorIdHint')} value={o.sensor_id} errors={fieldMessages(undefined, s.importFieldErrors.sensor_id)}
           onChange={(e) => s.setImportOptions({ sensor_id: e.target.value })} spellCheck={false} autoComplete="off" />
-        <Field id={`${id}-type`} label={t('ingest.file.sensorType')} value={o.sensor_type} errors={s.importFieldErrors.sensor_type}
+        <Field id={`${id}-type`} label={t('ingest.file.sensorType')} value={o.sensor_type} errors={fieldMessages(undefined, s.importFieldErrors.sensor_type)}
           onChange={(e) => s.setImportOptions({ sensor_type: e.target.value })} autoComplete="off" />
-        <Field id={`${id}-unit`} label={t('ingest.file.unit')} value={o.unit} errors={s.importFieldErrors.unit}
+        <Field id={`${id}-unit`} label={t('ingest.file.unit')} value={o.unit} errors={fieldMessages(undefined, s.importFieldErrors.unit)}
           onChange={(e) => s.setImportOptions({ unit: e.target.value })} autoComplete="off" />
         <div className="field field--wide checks">
           <CheckField id={`${id}-utc`} label={t('ingest.file.assumeUtc')} checked={o.assumeUtc} onChange={(e) => s.setImportOptions({ assumeUtc: e.target.checked })} />

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportOutput } from '../../api/transfer';
+import { TechnicalDetails } from '../../components/TechnicalDetails';
+import { fieldLabel, issueText } from '../../format/error-text';
 import { formatNumber } from '../../format/time';
 import { importOutcome, OUTCOME_TONE } from './import-outcome';
 
@@ -21,7 +23,8 @@ export function ImportSummary({ result }: { result: ImportOutput }) {
     ...(result.rejected > 0 && outcome !== 'rejected' ? [t('ingest.summary.rejectedOf', { count: result.rows, rows: formatNumber(result.rows, lng), rejected: formatNumber(result.rejected, lng) })] : []),
     ...(result.conflicts > 0 ? [t('ingest.summary.conflictsKept', { count: result.conflicts, n: formatNumber(result.conflicts, lng) })] : []),
   ];
-  const issues = result.issues ?? [];
+  // In file order: the station lists unreadable rows and refused readings as it meets them, chunk by chunk.
+  const issues = [...(result.issues ?? [])].sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity));
   const counts = [
     ['rows', result.rows],
     ['stored', result.stored],
@@ -59,12 +62,16 @@ export function ImportSummary({ result }: { result: ImportOutput }) {
         <>
           <h4>{t('ingest.summary.issues')}</h4>
           <ul className="issues" data-testid="import-issues">
-            {issues.slice(0, SHOWN_ISSUES).map((i, n) => (
-              <li key={n}>
-                <strong>{i.line !== undefined ? t('ingest.summary.line', { line: i.line }) : i.path}</strong>
-                {i.field ? ` · ${i.field}` : ''}: {i.message}
-              </li>
-            ))}
+            {issues.slice(0, SHOWN_ISSUES).map((i, n) => {
+              const said = issueText(i, t, lng);
+              return (
+                <li key={n} data-code={i.code}>
+                  <strong>{i.line !== undefined ? t('ingest.summary.line', { line: i.line }) : fieldLabel(i.path, t)}</strong>
+                  {i.field && i.field !== 'row' && i.field !== 'line' ? ` · ${fieldLabel(i.field, t)}` : ''}: {said.text}
+                  <TechnicalDetails detail={said.detail} />
+                </li>
+              );
+            })}
           </ul>
           {(issues.length > SHOWN_ISSUES || result.issues_truncated) && <p className="muted">{t('ingest.summary.moreIssues')}</p>}
         </>

@@ -1,7 +1,9 @@
 import { useEffect, useId, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Field } from '../../components/Field';
+import { Field, FieldMessageItem } from '../../components/Field';
+import { useFieldMessages } from '../../components/use-issue-text';
+import { fieldLabel } from '../../format/error-text';
 import { localTimeZone } from '../../format/time';
 import { useIngest, type ManualField } from '../../stores/ingest-store';
 import { ManualOutcomeNotice } from './ManualOutcomeNotice';
@@ -12,6 +14,7 @@ const FIELDS: ManualField[] = ['sensor_id', 'sensor_type', 'unit', 'asset_id', '
 export function ManualReadingForm() {
   const { t } = useTranslation();
   const id = useId();
+  const fieldMessages = useFieldMessages();
   const form = useIngest((s) => s.form);
   const fieldErrors = useIngest((s) => s.fieldErrors);
   const submitting = useIngest((s) => s.submitting);
@@ -37,7 +40,7 @@ export function ManualReadingForm() {
       name={name}
       label={t(`ingest.manual.field.${name}` as FieldKey)}
       value={form[name]}
-      errors={fieldErrors[name]}
+      errors={fieldMessages(undefined, fieldErrors[name])}
       onChange={(e) => setField(name, e.target.value)}
       autoComplete="off"
       {...extra}
@@ -70,11 +73,13 @@ export function ManualReadingForm() {
       {hasFieldErrors && (
         <div className="notice notice--error" role="alert" data-testid="manual-field-errors">
           <p>{t('ingest.manual.fixFields')}</p>
-          {otherErrors.map(([f, list]) => (
-            <p key={f}>
-              {f}: {list!.join('; ')}
-            </p>
-          ))}
+          {otherErrors.length > 0 && (
+            <ul className="notice__issues">
+              {otherErrors.flatMap(([f, list]) =>
+                (fieldMessages(undefined, list) ?? []).map((m, n) => <FieldMessageItem key={`${f}-${n}`} message={typeof m === 'string' ? m : { ...m, text: `${fieldLabel(f, t)}: ${m.text}` }} />),
+              )}
+            </ul>
+          )}
         </div>
       )}
       <ErrorNotice error={formError} title={t('ingest.manual.failed')} />

@@ -1,4 +1,4 @@
-import type { OutputOf } from '../../../preload/contract';
+import type { OutputOf } from '../../../contract';
 
 /**
  * How an import ended, as the operator must read it:

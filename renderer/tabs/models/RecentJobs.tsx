@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import type { JobWire } from '../../../preload/contract/ml';
+import type { JobWire } from '../../../contract/models';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../format/time';
 import { useModels } from '../../stores/models-store';
 import { useTraining } from '../../stores/training-store';
 import { formatDuration } from './model-format';
+import { JobFailure } from './TrainingProgress';
 
 /** Jobs listed; older ones are still in ml.jobs.list. */
 const SHOWN = 10;
@@ -56,11 +57,7 @@ function JobItem({ job }: { job: JobWire }) {
         {t('models.jobs.created', { time: formatDateTime(job.created_at, lng) })}
         {started !== null && ended !== null && ` · ${t('models.job.took', { duration: formatDuration(ended - started, lng) })}`}
       </p>
-      {job.state === 'failed' && (
-        <p className="models-jobitem__error" data-testid="recent-job-error">
-          <strong>{t('models.job.failed')}:</strong> {job.error?.message ?? t('models.job.failedUnknown')}
-        </p>
-      )}
+      {(job.state === 'failed' || job.state === 'interrupted') && <JobFailure job={job} testId="recent-job-error" />}
       {job.state === 'cancelled' && <p>{t('models.job.cancelled')}</p>}
       {job.state === 'succeeded' && job.model_version !== null && (
         <button type="button" className="link-button" onClick={() => void select(job.model_name)}>

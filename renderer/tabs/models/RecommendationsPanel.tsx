@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDateTime } from '../../format/time';
+import { formatDateTime, formatNumber } from '../../format/time';
 import { useModels } from '../../stores/models-store';
 import { useSession } from '../../stores/session-store';
 import { isActive, useTraining } from '../../stores/training-store';
@@ -21,9 +21,12 @@ export function RecommendationsPanel() {
   const canOperate = useSession((s) => s.can('operate'));
   const prepare = useTraining((s) => s.prepare);
   const training = useTraining((s) => isActive(s.job));
+  const dismiss = useModels((s) => s.dismiss);
+  const dismissing = useModels((s) => s.dismissing);
+  const dismissError = useModels((s) => s.dismissError);
 
-  const retrain = (modelName: string | null, sensorId: string) => {
-    const m = modelName ? models.find((x) => x.name === modelName) : undefined;
+  const retrain = (modelName: string | undefined, sensorId: string) => {
+    const m = modelName ? models.find((x) => x.model_name === modelName) : undefined;
     if (m) prepare(m.kind, m.target);
     else prepare('forecast', sensorId);
     const form = document.getElementById(TRAIN_FORM_ID);
@@ -51,41 +54,78 @@ export function RecommendationsPanel() {
                   </div>
                   <div className="models-rec__body">
                     <button type="button" className="link-button" onClick={() => void select(b.model_name)}>
-                      {b.model_name} {t('models.versionLabel', { version: b.version })}
+                      {b.model_name} {t('models.versionLabel', { version: b.model_version })}
                     </button>
                     <StageBadge stage={b.stage} />
                     <span className="muted">
                       {b.metric} = {formatSig(b.value, lng)}
                     </span>
                   </div>
-                  <p className="muted">{b.reason}</p>
+                  <p className="muted">{t('models.rec.bestReason', { metric: b.metric })}</p>
                 </li>
               ))}
             </ul>
           )}
           <h3>{t('models.rec.retraining')}</h3>
+          <ErrorNotice error={dismissError} title={t('models.rec.dismissFailed')} />
           {rec.retraining.length === 0 ? (
-            <EmptyState>{t('models.rec.retrainingEmpty')}</EmptyState>
+            <EmptyState testId="rec-retraining-empty">{t('models.rec.retrainingEmpty')}</EmptyState>
           ) : (
             <ul className="models-rec-list" data-testid="rec-retraining">
               {rec.retraining.map((r) => (
-                <li key={r.event_id} className="models-rec models-rec--drift">
-                  <div className="models-rec__head">
-                    <strong>{r.sensor_id}</strong>
-                    <span className="muted">{formatDateTime(r.at, lng)}</span>
-                  </div>
-                  <p>{r.reason}</p>
-                  {canOperate && (
-                    <button type="button" className="button" disabled={training} onClick={() => retrain(r.model_name, r.sensor_id)}>
-                      {r.model_name ? t('models.rec.prepare', { name: r.model_name }) : t('models.rec.prepareNew', { sensor: r.sensor_id })}
-                    </button>
-                  )}
-                </li>
+                <RetrainingCard key={r.id} r={r} canOperate={canOperate} training={training} dismissing={dismissing} onDismiss={dismiss} onRetrain={retrain} />
               ))}
             </ul>
           )}
         </>
       )}
     </section>
+  );
+}
+
+type Recommendation = NonNullable<ReturnType<typeof useModels.getState>['recommendations']>['retraining'][number];
+
+interface CardProps {
+  r: Recommendation;
+  canOperate: boolean;
+  training: boolean;
+  dismissing: string | null;
+  onDismiss(id: string): Promise<void>;
+  onRetrain(modelName: string | undefined, sensorId: string): void;
+}
+
+/** One sensor's open recommendation: how often and when drift was seen, on which figures, and what to retrain. */
+function RetrainingCard({ r, canOperate, training, dismissing, onDismiss, onRetrain }: CardProps) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const seen =
+    r.detections === 1 || r.first_detected_at === r.last_detected_at
+      ? t('models.rec.seenOnce', { time: formatDateTime(r.last_detected_at, lng) })
+      : t('models.rec.seen', { first: formatDateTime(r.first_detected_at, lng), last: formatDateTime(r.last_detected_at, lng) });
+  return (
+    <li className="models-rec models-rec--drift" data-testid="rec-card" data-sensor={r.sensor_id} data-detections={r.detections}>
+      <div className="models-rec__head">
+        <strong>{r.sensor_id}</strong>
+        <span className="models-badge">{t('models.rec.detections', { count: r.detections })}</span>
+      </div>
+      <p data-testid="rec-seen">{seen}</p>
+      <p className="muted">
+        {t('models.rec.measures', { psi: formatSig(r.psi, lng, 3), ks: formatSig(r.ks_statistic, lng, 3), p: formatSig(r.p_value, lng, 3), minutes: formatNumber(r.window_minutes, lng) })}
+      </p>
+      <p>{r.models.length > 0 ? t('models.rec.models', { models: r.models.join(', ') }) : t('models.rec.noModels')}</p>
+      {canOperate && (
+        <div className="row">
+          {(r.models.length > 0 ? r.models : [undefined]).map((m) => (
+            <button key={m ?? '-'} type="button" className="button" disabled={training} onClick={() => onRetrain(m, r.sensor_id)}>
+              {m ? t('models.rec.prepare', { name: m }) : t('models.rec.prepareNew', { sensor: r.sensor_id })}
+            </button>
+          ))}
+          <button type="button" className="button button--quiet" disabled={dismissing !== null} onClick={() => void onDismiss(r.id)}
+            aria-label={t('models.rec.dismissLabel', { sensor: r.sensor_id })} data-testid="rec-dismiss">
+            {dismissing === r.id ? t('models.rec.dismissing') : t('models.rec.dismiss')}
+          </button>
+        </div>
+      )}
+    </li>
   );
 }

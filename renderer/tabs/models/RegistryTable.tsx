@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MODEL_KINDS, type ModelKind } from '../../../contract/ml';
+import { MODEL_KINDS, type ModelKind } from '../../../contract/models';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../format/time';
@@ -64,21 +64,21 @@ export function RegistryTable() {
             <tbody>
               {shown.map((m) => {
                 const metric = keyMetric(m.metrics);
-                const isNew = highlight?.name === m.name;
-                const cls = [m.name === selected ? 'is-focused' : '', isNew ? 'models-row--new' : ''].filter(Boolean).join(' ');
+                const isNew = highlight?.name === m.model_name;
+                const cls = [m.model_name === selected ? 'is-focused' : '', isNew ? 'models-row--new' : ''].filter(Boolean).join(' ');
                 return (
                   <tr
-                    key={m.name}
-                    data-model={m.name}
+                    key={m.model_name}
+                    data-model={m.model_name}
                     className={cls || undefined}
                     onClick={(e) => {
                       if ((e.target as HTMLElement).closest('button')) return;
-                      void select(m.name);
+                      void select(m.model_name);
                     }}
                   >
                     <td>
-                      <button type="button" className="link-button" aria-pressed={m.name === selected} onClick={() => void select(m.name)}>
-                        {m.name}
+                      <button type="button" className="link-button" aria-pressed={m.model_name === selected} onClick={() => void select(m.model_name)}>
+                        {m.model_name}
                       </button>
                       {isNew && <span className="models-badge models-badge--new">{t('models.versions.new')}</span>}
                     </td>

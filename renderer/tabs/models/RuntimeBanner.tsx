@@ -1,8 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { useModels } from '../../stores/models-store';
+import { useModels, type MlHealth } from '../../stores/models-store';
 
-/** Which runtime answers: TF.js (and on which backend) or the statistical fallback. */
+const TONE: Record<MlHealth['status'], string> = { ok: 'notice--ok', degraded: 'notice--warn', fallback: 'notice--warn' };
+
+/**
+ * Which runtime answers, from the station's own reading of it: TF.js (and
+ * on which backend), a model worker that cannot start (training is off),
+ * or the statistical fallback of safe mode.
+ */
 export function RuntimeBanner() {
   const { t } = useTranslation();
   const health = useModels((s) => s.health);
@@ -15,34 +21,45 @@ export function RuntimeBanner() {
       </p>
     );
   }
-  const disabled = health.model_loading === 'disabled';
   const counts = t('models.runtime.counts', { models: t('models.runtime.models', { count: health.models }), versions: t('models.runtime.versions', { count: health.versions }) });
-  const jobs = health.jobs_running > 0 ? ` · ${t('models.runtime.jobs', { count: health.jobs_running })}` : '';
+  const jobs = [
+    ...(health.jobs_running > 0 ? [t('models.runtime.jobs', { count: health.jobs_running })] : []),
+    ...(health.jobs_queued > 0 ? [t('models.runtime.queued', { count: health.jobs_queued })] : []),
+  ];
+  const backend = health.worker.backend ?? health.backend;
   return (
     <div
-      className={`notice ${disabled ? 'notice--warn' : 'notice--ok'} models-runtime`}
+      className={`notice ${TONE[health.status]} models-runtime`}
       role="status"
       data-testid="ml-runtime"
       data-status={health.status}
-      data-backend={health.backend ?? 'none'}
+      data-worker={health.worker.state}
+      data-backend={backend ?? 'none'}
     >
-      {disabled ? (
+      {health.status === 'fallback' ? (
         <>
           <strong className="notice__title">{t('models.runtime.fallbackTitle')}</strong>
           <p>{t('models.runtime.fallbackText')}</p>
         </>
+      ) : health.status === 'degraded' ? (
+        <>
+          <strong className="notice__title">{t('models.runtime.degradedTitle')}</strong>
+          <p>{t('models.runtime.degradedText')}</p>
+          {health.worker.error && (
+            <p data-testid="ml-worker-error">
+              {t('models.runtime.workerError')} <code lang="en">{health.worker.error}</code>
+            </p>
+          )}
+        </>
+      ) : health.worker.state === 'starting' ? (
+        <strong className="notice__title">{t('models.runtime.startingTitle')}</strong>
       ) : (
         <>
-          <strong className="notice__title">
-            {t('models.runtime.title', { backend: health.backend === 'cpu' ? t('models.runtime.cpu') : t('models.runtime.wasm') })}
-          </strong>
-          {health.backend === 'cpu' && <p>{t('models.runtime.cpuNote')}</p>}
+          <strong className="notice__title">{t('models.runtime.title', { backend: backend === 'cpu' ? t('models.runtime.cpu') : t('models.runtime.wasm') })}</strong>
+          {backend === 'cpu' && <p>{t('models.runtime.cpuNote')}</p>}
         </>
       )}
-      <p className="muted">
-        {counts}
-        {jobs}
-      </p>
+      <p className="muted">{[counts, ...jobs].join(' · ')}</p>
     </div>
   );
 }

@@ -17,17 +17,11 @@ export function SensorOptions({ sensors, noAsset }: { sensors: readonly SensorWi
           <optgroup key={asset || '-'} label={asset || noAsset}>
             {list.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.type ? `${s.id} (${s.type})` : s.id}
+                {s.sensor_type ? `${s.id} (${s.sensor_type})` : s.id}
               </option>
             ))}
           </optgroup>
         ))}
     </>
   );
-}
-
-/** Errors of one field: the local check's words first, then the station's. */
-export function fieldMessages(local: string | undefined, station: readonly string[] | undefined): string[] | undefined {
-  const list = [...(local ? [local] : []), ...(station ?? [])];
-  return list.length > 0 ? list : undefined;
 }

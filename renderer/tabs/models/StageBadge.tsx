@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ModelStage } from '../../../contract/ml';
+import type { ModelStage } from '../../../contract/models';
 
 /** Stage as a coloured badge with its word: colour is never the only cue. */
 export function StageBadge({ stage }: { stage: ModelStage }) {

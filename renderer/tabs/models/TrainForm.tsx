@@ -1,13 +1,15 @@
 import { useId, useMemo, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MODEL_KINDS } from '../../../contract/ml';
+import { MODEL_KINDS } from '../../../contract/models';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../format/bytes';
-import { Field } from '../../components/Field';
+import { Field, FieldMessageItem, type FieldMessage } from '../../components/Field';
 import { localTimeZone } from '../../format/time';
 import { useModels } from '../../stores/models-store';
 import { assetIds, isActive, MAX_CSV_BYTES, useTraining, type TrainField } from '../../stores/training-store';
-import { fieldMessages, SelectField, SensorOptions } from './SelectField';
+import { useFieldMessages } from '../../components/use-issue-text';
+import { SelectField, SensorOptions } from './SelectField';
+import { TrainError } from './TrainError';
 import { TrainingProgress } from './TrainingProgress';
 
 export const TRAIN_FORM_ID = 'models-train';
@@ -23,10 +25,11 @@ export function TrainForm() {
   const health = useModels((st) => st.health);
   const assets = useMemo(() => assetIds(s.sensors), [s.sensors]);
   const f = s.form;
-  const disabled = health?.model_loading === 'disabled';
+  const disabled = health?.model_loading === 'disabled' || health?.status === 'degraded';
   const busy = s.submitting || isActive(s.job);
   const zoneHint = t('models.train.windowHint', { zone: localTimeZone() });
 
+  const fieldMessages = useFieldMessages();
   const errors = (field: TrainField) => {
     const p = s.problems[field];
     return fieldMessages(p ? t(`models.train.invalid.${p}`, { max: formatBytes(MAX_CSV_BYTES, lng, t) }) : undefined, s.fieldErrors[WIRE_FIELD[field] ?? field]);
@@ -42,8 +45,8 @@ export function TrainForm() {
       <h2 id={`${TRAIN_FORM_ID}-title`}>{t('models.train.title')}</h2>
       <p className="muted">{t('models.train.intro')}</p>
       {disabled && (
-        <p className="notice notice--warn" role="status">
-          {t('models.train.disabled')}
+        <p className="notice notice--warn" role="status" data-testid="train-unavailable">
+          {health?.status === 'degraded' ? t('models.train.degraded') : t('models.train.disabled')}
         </p>
       )}
       <ErrorNotice error={s.sensorsError} title={t('models.train.sensorsFailed')} />
@@ -107,13 +110,13 @@ export function TrainForm() {
           </button>
         </div>
       </form>
-      <ErrorNotice error={s.trainError} title={t('models.train.failedToStart')} />
+      <TrainError error={s.trainError} />
       <TrainingProgress />
     </section>
   );
 }
 
-function RulFields({ id, busy, errors }: { id: string; busy: boolean; errors(field: TrainField): string[] | undefined }) {
+function RulFields({ id, busy, errors }: { id: string; busy: boolean; errors(field: TrainField): FieldMessage[] | undefined }) {
   const { t, i18n } = useTranslation();
   const s = useTraining();
   const f = s.form;
@@ -149,8 +152,8 @@ function RulFields({ id, busy, errors }: { id: string; busy: boolean; errors(fie
         </div>
         {csvErrors && (
           <ul className="field__errors" id={`${id}-csv-error`}>
-            {csvErrors.map((m) => (
-              <li key={m}>{m}</li>
+            {csvErrors.map((m, n) => (
+              <FieldMessageItem key={n} message={m} />
             ))}
           </ul>
         )}

@@ -1,9 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import type { JobWire } from '../../../contract/models';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { TechnicalDetails } from '../../components/TechnicalDetails';
+import { jobErrorText } from '../../format/error-text';
 import { formatDateTime } from '../../format/time';
 import { useModels } from '../../stores/models-store';
 import { isActive, useTraining } from '../../stores/training-store';
-import { formatDuration, formatSig } from './model-format';
+import { formatDuration, formatSig, jobStep } from './model-format';
 
 /** The running (or just finished) training job: a real progress bar, epoch and loss, Cancel. */
 export function TrainingProgress() {
@@ -23,7 +26,8 @@ export function TrainingProgress() {
   const epochText = job.epoch !== null && job.epochs !== null ? t('models.job.epoch', { epoch: job.epoch, epochs: job.epochs }) : null;
   const lossText = job.loss !== null ? t('models.job.loss', { loss: formatSig(job.loss, lng) }) : null;
   // The station's own words for the step it is on (e.g. calibrating after the last epoch).
-  const detail = [epochText, lossText, `${pct} %`, job.message].filter(Boolean).join(' · ');
+  const step = jobStep(job.message, lng);
+  const detail = [epochText, lossText, `${pct} %`, step && t(`models.job.step.${step}`, { message: job.message })].filter(Boolean).join(' · ');
   const started = job.started_at ? Date.parse(job.started_at) : null;
   const ended = job.finished_at ? Date.parse(job.finished_at) : null;
 
@@ -65,12 +69,7 @@ export function TrainingProgress() {
             </button>
           </div>
         )}
-        {job.state === 'failed' && (
-          <div className="notice notice--error" role="alert" data-testid="training-failed">
-            <strong className="notice__title">{t('models.job.failed')}</strong>
-            <p>{job.error?.message ?? t('models.job.failedUnknown')}</p>
-          </div>
-        )}
+        {(job.state === 'failed' || job.state === 'interrupted') && <JobFailure job={job} />}
         {job.state === 'cancelled' && (
           <p className="notice notice--info" data-testid="training-cancelled">
             {t('models.job.cancelled')}
@@ -90,6 +89,19 @@ export function TrainingProgress() {
           </button>
         )}
       </div>
+    </div>
+  );
+}
+
+/** A failed or interrupted job: why, in the operator's words, and the station's own account folded away. */
+export function JobFailure({ job, testId = 'training-failed' }: { job: JobWire; testId?: string }) {
+  const { t } = useTranslation();
+  const said = jobErrorText(job.error, t);
+  return (
+    <div className={`notice ${job.state === 'failed' ? 'notice--error' : 'notice--warn'}`} role="alert" data-testid={testId} data-code={job.error?.code}>
+      <strong className="notice__title">{job.state === 'failed' ? t('models.job.failed') : t('models.job.state.interrupted')}</strong>
+      <p>{said.text}</p>
+      <TechnicalDetails detail={said.detail} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MODEL_STAGES, type ModelStage, type ModelVersionWire } from '../../../contract/ml';
+import { MODEL_STAGES, type ModelStage, type ModelVersionWire } from '../../../contract/models';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../format/time';
@@ -19,7 +19,7 @@ export function VersionList() {
   const lng = i18n.language;
   const s = useModels();
   const canOperate = useSession((st) => st.can('operate'));
-  const summary = s.models.find((m) => m.name === s.selected);
+  const summary = s.models.find((m) => m.model_name === s.selected);
   const newRow = useRef<HTMLTableRowElement>(null);
   const highlighted = s.highlight && s.highlight.name === s.selected ? s.highlight.version : null;
 
@@ -34,14 +34,14 @@ export function VersionList() {
   const confirming = s.confirming;
 
   const confirmText = (a: StageAction): string => {
-    if (a.kind === 'rollback') return t('models.confirm.rollback', { name: a.name, version: production?.version ?? '' });
+    if (a.kind === 'rollback') return t('models.confirm.rollback', { name: a.name, version: production?.model_version ?? '' });
     if (a.stage === 'production') {
-      return production && production.version !== a.version
-        ? t('models.confirm.productionReplaces', { name: a.name, version: a.version, current: production.version })
+      return production && production.model_version !== a.version
+        ? t('models.confirm.productionReplaces', { name: a.name, version: a.version, current: production.model_version })
         : t('models.confirm.production', { name: a.name, version: a.version });
     }
     if (a.stage === 'staging') return t('models.confirm.staging', { name: a.name, version: a.version });
-    return production?.version === a.version ? t('models.confirm.archiveProduction', { name: a.name, version: a.version }) : t('models.confirm.archive', { name: a.name, version: a.version });
+    return production?.model_version === a.version ? t('models.confirm.archiveProduction', { name: a.name, version: a.version }) : t('models.confirm.archive', { name: a.name, version: a.version });
   };
 
   const confirmLabel = (a: StageAction) => (a.kind === 'rollback' ? t('models.actions.rollback') : t(`models.actions.confirm.${a.stage}`));
@@ -75,7 +75,7 @@ export function VersionList() {
       {confirming?.kind === 'rollback' && strip(confirming)}
       {done && (
         <p className="notice notice--ok" role="status" data-testid="stage-done">
-          {t('models.actions.done', { name: done.result.name, version: done.result.version, stage: t(`models.stage.${done.result.stage}`) })}
+          {t('models.actions.done', { name: done.result.model_name, version: done.result.model_version, stage: t(`models.stage.${done.result.stage}`) })}
         </p>
       )}
       <ErrorNotice error={s.actionError} title={t('models.actions.failed')} />
@@ -98,11 +98,11 @@ export function VersionList() {
             </thead>
             <tbody>
               {s.versions.map((v) => (
-                <Fragment key={v.version}>
-                  <tr data-version={v.version} data-stage={v.stage} className={v.version === highlighted ? 'models-row--new' : undefined} ref={v.version === highlighted ? newRow : undefined}>
+                <Fragment key={v.model_version}>
+                  <tr data-version={v.model_version} data-stage={v.stage} className={v.model_version === highlighted ? 'models-row--new' : undefined} ref={v.model_version === highlighted ? newRow : undefined}>
                     <th scope="row">
-                      {t('models.versionLabel', { version: v.version })}
-                      {v.version === highlighted && <span className="models-badge models-badge--new">{t('models.versions.new')}</span>}
+                      {t('models.versionLabel', { version: v.model_version })}
+                      {v.model_version === highlighted && <span className="models-badge models-badge--new">{t('models.versions.new')}</span>}
                       <span className="models-created">{t('models.versions.created', { time: formatDateTime(v.created_at, lng) })}</span>
                     </th>
                     <td>
@@ -127,7 +127,7 @@ export function VersionList() {
                       )}
                     </td>
                   </tr>
-                  {confirming?.kind === 'promote' && confirming.version === v.version && confirming.name === v.name && (
+                  {confirming?.kind === 'promote' && confirming.version === v.model_version && confirming.name === v.model_name && (
                     <tr className="models-confirm-row">
                       <td colSpan={COLUMNS}>{strip(confirming)}</td>
                     </tr>
@@ -149,8 +149,8 @@ function StageButton({ stage, v, disabled, onAsk }: { stage: ModelStage; v: Mode
       type="button"
       className={`button models-stage-button models-stage-button--${stage}`}
       disabled={disabled}
-      aria-label={t(`models.actions.aria.${stage}`, { version: v.version })}
-      onClick={() => onAsk({ kind: 'promote', name: v.name, version: v.version, stage })}
+      aria-label={t(`models.actions.aria.${stage}`, { version: v.model_version })}
+      onClick={() => onAsk({ kind: 'promote', name: v.model_name, version: v.model_version, stage })}
       data-action={stage}
     >
       {t(`models.actions.to.${stage}`)}

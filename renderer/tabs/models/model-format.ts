@@ -51,20 +51,19 @@ export function formatDuration(ms: number, locale: string): string {
   return parts.join(' ');
 }
 
-/**
- * Numbers as operators type them: a decimal comma is accepted (pt-BR
- * keyboards). Undefined when empty, NaN when it is not a number.
- */
-export function parseDecimal(text: string): number | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  const normalised = /^[-+]?\d+,\d+$/.test(t) ? t.replace(',', '.') : t;
-  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(normalised) ? Number(normalised) : NaN;
-}
+/** The steps a training job reports in words (JobWire.message), by what they mean. */
+export type JobStep = 'preparing' | 'calibrating' | 'done' | 'cancelling';
 
-/** A whole number within [min, max]; undefined when empty, NaN when invalid. */
-export function parseWhole(text: string, min: number, max: number): number | undefined {
-  const n = parseDecimal(text);
-  if (n === undefined) return undefined;
-  return Number.isInteger(n) && n >= min && n <= max ? n : NaN;
+/**
+ * The step a job's progress message names, so it can be said in the
+ * operator's language. A message the console does not know is shown as is
+ * in English and left out in other languages.
+ */
+export function jobStep(message: string | null, locale: string): JobStep | 'other' | null {
+  if (!message) return null;
+  if (/^preparing/i.test(message)) return 'preparing';
+  if (/^calibrating/i.test(message)) return 'calibrating';
+  if (/^(calibrated|done)$/i.test(message)) return 'done';
+  if (/^cancelling/i.test(message)) return 'cancelling';
+  return locale.toLowerCase().startsWith('en') ? 'other' : null;
 }

@@ -1,17 +1,18 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { Line } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
-import type { AnomalyWire } from '../../../contract/ml';
+import type { AnomalyWire } from '../../../contract/models';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
-import { formatDateTime, formatNumber, localTimeZone } from '../../format/time';
+import { formatDateTime, formatNumber, localTimeZone, toMs } from '../../format/time';
 import { usePrediction, type DetectResult } from '../../stores/prediction-store';
 import { assetIds } from '../../stores/training-store';
 import { formatDuration, formatPercent, formatSig } from '../models/model-format';
-import { fieldMessages, SelectField } from '../models/SelectField';
+import { useFieldMessages } from '../../components/use-issue-text';
+import { SelectField } from '../models/SelectField';
 import { ChartLegend } from './ChartLegend';
-import { COLORS, periodShading, scoreData, scoreOptions, type ScoreLabels } from './chart-setup';
+import { COLORS, periodShading, scoreData, scoreOptions, scoreSpan, type ScoreLabels } from './chart-setup';
 import { ModelInfo } from './ModelInfo';
 import { aboveThreshold, anomalySpans } from './score-marks';
 
@@ -31,6 +32,7 @@ export function AnomalyPanel() {
   const assets = useMemo(() => assetIds(sensors), [sensors]);
   const f = p.form;
   const zoneHint = t('prediction.localZone', { zone: localTimeZone() });
+  const fieldMessages = useFieldMessages();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -53,9 +55,9 @@ export function AnomalyPanel() {
         </SelectField>
         <div className="form-grid__row">
           <Field id={`${id}-from`} label={t('prediction.detect.from')} hint={zoneHint} type="datetime-local" step={1} value={f.from}
-            onChange={(e) => setForm('detect', { from: e.target.value })} errors={p.fieldErrors.from} />
+            onChange={(e) => setForm('detect', { from: e.target.value })} errors={fieldMessages(undefined, p.fieldErrors.from)} />
           <Field id={`${id}-to`} label={t('prediction.detect.to')} hint={zoneHint} type="datetime-local" step={1} value={f.to}
-            onChange={(e) => setForm('detect', { to: e.target.value })} errors={p.fieldErrors.to} />
+            onChange={(e) => setForm('detect', { to: e.target.value })} errors={fieldMessages(undefined, p.fieldErrors.to)} />
         </div>
         <div className="form-grid__actions">
           <button type="submit" className="button button--primary" disabled={p.running || !f.asset}>
@@ -81,10 +83,10 @@ function DetectView({ result }: { result: DetectResult }) {
   const data = useMemo(() => scoreData(result, labels), [result, labels]);
   const options = useMemo(() => scoreOptions(result, labels, lng), [result, labels, lng]);
   const above = useMemo(() => aboveThreshold(result.scores, result.threshold).length, [result]);
-  const spans = useMemo(() => anomalySpans(result.anomalies, result.scores[0]?.t ?? 0, result.scores[result.scores.length - 1]?.t ?? 0), [result]);
+  const spans = useMemo(() => anomalySpans(result.anomalies, ...scoreSpan(result)), [result]);
   const plugins = useMemo(() => [periodShading(spans)], [spans]);
   const sorted = useMemo(
-    () => [...result.anomalies].sort((a, b) => (order === 'recent' ? b.start - a.start : b.peak_score - a.peak_score)),
+    () => [...result.anomalies].sort((a, b) => (order === 'recent' ? toMs(b.start) - toMs(a.start) : b.peak_score - a.peak_score)),
     [result.anomalies, order],
   );
   const shown = showAll ? sorted : sorted.slice(0, SHOWN);
@@ -169,7 +171,7 @@ function AnomalyItem({ a, threshold, lng }: { a: AnomalyWire; threshold: number;
         <strong>
           {formatDateTime(a.start, lng)} – {formatDateTime(a.end, lng)}
         </strong>
-        <span className="muted">{t('prediction.detect.lasted', { duration: formatDuration(a.end - a.start, lng) })}</span>
+        <span className="muted">{t('prediction.detect.lasted', { duration: formatDuration(toMs(a.end) - toMs(a.start), lng) })}</span>
       </div>
       <p>
         {t('prediction.detect.peak', { score: formatSig(a.peak_score, lng), at: formatDateTime(a.peak_at, lng) })}

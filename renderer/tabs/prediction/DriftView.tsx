@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../format/time';
 import type { DriftResult } from '../../stores/prediction-store';
 import { formatSig } from '../models/model-format';
-import { ksDiffers, readPsi, type PsiReading } from './drift-reading';
+import { ksDiffers, type PsiReading } from './drift-reading';
 
 const PSI_MEANING = { stable: 'psiStable', moderate: 'psiModerate', significant: 'psiShifted' } as const;
 
@@ -13,7 +13,8 @@ export function DriftView({ result: r }: { result: DriftResult }) {
   const verdict = r.insufficient_data ? 'insufficient' : r.drift_detected ? 'drift' : 'stable';
   const tone = verdict === 'drift' ? 'notice--warn' : verdict === 'stable' ? 'notice--ok' : 'notice--info';
   const pBelow = r.p_value !== null && ksDiffers(r.p_value, r.p_value_threshold);
-  const psi: PsiReading | null = r.psi !== null ? readPsi(r.psi, r.psi_threshold) : null;
+  // The station's one reading of PSI: the same words here, in the table and wherever else PSI is shown.
+  const psi: PsiReading | null = r.psi_level;
   const sig = (v: number | null, digits = 3) => formatSig(v, lng, digits);
 
   // Built from the numbers, not the station's English notes, so it reads in the operator's language.
@@ -27,14 +28,14 @@ export function DriftView({ result: r }: { result: DriftResult }) {
   }
 
   return (
-    <div className="prediction-result" data-testid="drift-result" data-verdict={verdict}>
+    <div className="prediction-result" data-testid="drift-result" data-verdict={verdict} data-recorded={r.recorded}>
       <div className={`notice ${tone}`} role="status">
         <strong className="notice__title">{t(`prediction.drift.verdict.${verdict}`, { sensor: r.sensor_id })}</strong>
         <p>{t(`prediction.drift.explain.${verdict}`, { minutes: formatNumber(r.window_minutes, lng) })}</p>
         <p className="muted" data-testid="drift-detail" data-psi={psi ?? undefined}>
           {detail}
         </p>
-        {r.event_id && <p>{t('prediction.drift.event', { id: r.event_id })}</p>}
+        {r.recorded && r.recommendation_id !== null && <p data-testid="drift-recommendation">{t('prediction.drift.recommendation', { sensor: r.sensor_id })}</p>}
       </div>
       <div className="table-wrap">
         <table className="table prediction-drift-table">

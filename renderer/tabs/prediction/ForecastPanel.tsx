@@ -6,7 +6,8 @@ import { Field } from '../../components/Field';
 import { formatDateTime, localTimeZone } from '../../format/time';
 import { usePrediction, type Direction, type ForecastResult } from '../../stores/prediction-store';
 import { formatDuration, formatSig } from '../models/model-format';
-import { fieldMessages, SelectField, SensorOptions } from '../models/SelectField';
+import { useFieldMessages } from '../../components/use-issue-text';
+import { SelectField, SensorOptions } from '../models/SelectField';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import { COLORS, forecastData, forecastOptions, type ForecastLabels } from './chart-setup';
 import { ModelInfo } from './ModelInfo';
@@ -23,6 +24,7 @@ export function ForecastPanel() {
   const runForecast = usePrediction((s) => s.runForecast);
   const f = p.form;
   const unit = sensors.find((s) => s.id === (p.result?.sensor_id ?? f.sensor))?.unit ?? '';
+  const fieldMessages = useFieldMessages();
   const errors = (field: keyof typeof f, wire: string = field) => {
     const problem = p.problems[field];
     return fieldMessages(problem ? t(`prediction.invalid.${problem}`) : undefined, p.fieldErrors[wire]);

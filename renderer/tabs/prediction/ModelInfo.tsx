@@ -1,9 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import type { ModelInfo as Info } from '../../../contract/ml';
+import type { ModelInfo as Info } from '../../../contract/models';
+import { TechnicalDetails } from '../../components/TechnicalDetails';
 
 /** What produced a result, with the fallback said out loud: an operator must know when no trained model answered. */
 export function ModelInfo({ info, testId }: { info: Info; testId?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // The station states the reason in English only (the contract has no code for it): said as is in
+  // English, and in other languages as a plain sentence with the station's words folded away.
+  const english = i18n.language.toLowerCase().startsWith('en');
   return (
     <div className={`prediction-model${info.fallback ? ' prediction-model--fallback' : ''}`} data-testid={testId} data-fallback={info.fallback} data-method={info.method}>
       <span>
@@ -11,14 +15,20 @@ export function ModelInfo({ info, testId }: { info: Info; testId?: string }) {
       </span>
       <span>
         <span className="prediction-model__label">{t('prediction.model.model')}</span>{' '}
-        {info.name !== null ? t('prediction.model.nameVersion', { name: info.name, version: info.version ?? '?' }) : t('prediction.model.none')}
+        {info.model_name !== null ? t('prediction.model.nameVersion', { name: info.model_name, version: info.model_version ?? '?' }) : t('prediction.model.none')}
       </span>
       {info.fallback && (
         <>
           <span className="prediction-fallback" data-testid="fallback-badge">
             {t('prediction.model.fallback')}
           </span>
-          {info.fallback_reason && <span className="prediction-model__reason">{info.fallback_reason}</span>}
+          {info.fallback_reason && english && <span className="prediction-model__reason">{info.fallback_reason}</span>}
+          {!english && (
+            <div className="prediction-model__reason">
+              {t('prediction.model.fallbackWhy')}
+              <TechnicalDetails detail={info.fallback_reason ?? undefined} />
+            </div>
+          )}
         </>
       )}
     </div>

@@ -5,7 +5,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { usePrediction, type RulResult } from '../../stores/prediction-store';
 import { assetIds } from '../../stores/training-store';
 import { formatSig } from '../models/model-format';
-import { fieldMessages, SelectField } from '../models/SelectField';
+import { useFieldMessages } from '../../components/use-issue-text';
+import { SelectField } from '../models/SelectField';
 import { ModelInfo } from './ModelInfo';
 
 export function RulPanel() {
@@ -18,6 +19,7 @@ export function RulPanel() {
   const runRul = usePrediction((s) => s.runRul);
   const assets = useMemo(() => assetIds(sensors), [sensors]);
   const f = p.form;
+  const fieldMessages = useFieldMessages();
   const problem = (k: keyof typeof f) => (p.problems[k] ? t(`prediction.invalid.${p.problems[k]}`) : undefined);
 
   const submit = (e: FormEvent) => {
@@ -36,8 +38,8 @@ export function RulPanel() {
           <SelectField id={`${id}-model`} label={t('prediction.rul.model')} value={f.model} onChange={(e) => setForm('rul', { model: e.target.value })}
             errors={fieldMessages(problem('model'), p.fieldErrors.model_name)}>
             {models.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.target !== m.name ? `${m.name} (${m.target})` : m.name}
+              <option key={m.model_name} value={m.model_name}>
+                {m.target !== m.model_name ? `${m.model_name} (${m.target})` : m.model_name}
               </option>
             ))}
           </SelectField>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { formatDateTime } from '../../format/time';
+import { formatDateTime, toMs } from '../../format/time';
 import type { ForecastResult } from '../../stores/prediction-store';
 import { formatDuration, formatSig } from '../models/model-format';
 
@@ -14,8 +14,8 @@ export function ThresholdResult({ result, unit }: { result: ForecastResult; unit
   const last = result.history[result.history.length - 1]?.value;
   const end = result.points[result.points.length - 1]?.t ?? result.last_timestamp;
   const verb = t(`prediction.threshold.${c.direction}`);
-  const when = (ms: number) => formatDateTime(ms, lng);
-  const after = (ms: number) => formatDuration(ms - result.last_timestamp, lng);
+  const when = (iso: string) => formatDateTime(iso, lng);
+  const after = (iso: string) => formatDuration(toMs(iso) - toMs(result.last_timestamp), lng);
 
   if (c.already_crossed) {
     return (

@@ -14,7 +14,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import type { DetectResult, ForecastResult } from '../../stores/prediction-store';
-import { formatDateTime } from '../../format/time';
+import { formatDateTime, toMs } from '../../format/time';
 import { timeAxis } from '../../format/time-axis';
 import { formatSig } from '../models/model-format';
 import { aboveThreshold, type Span } from './score-marks';
@@ -75,26 +75,26 @@ function baseOptions(min: number, max: number, axis: string, unit: string, local
 export function forecastSpan(r: ForecastResult): [number, number] {
   const first = r.history[0]?.t ?? r.points[0]?.t ?? r.last_timestamp;
   const last = r.points[r.points.length - 1]?.t ?? r.last_timestamp;
-  return [first, last];
+  return [toMs(first), toMs(last)];
 }
 
 export function forecastData(r: ForecastResult, labels: ForecastLabels): ChartData<'line', XY[]> {
   const last = r.history[r.history.length - 1];
   // The forecast and its band start at the last reading, so the eye follows on from it.
-  const anchor = last ? [{ x: last.t, y: last.value }] : [];
+  const anchor = last ? [{ x: toMs(last.t), y: last.value }] : [];
   const [min, max] = forecastSpan(r);
   const crossing = r.threshold_crossing;
   const datasets: ChartData<'line', XY[]>['datasets'] = [
-    { label: labels.history, data: r.history.map((p) => ({ x: p.t, y: p.value })), borderColor: COLORS.history, backgroundColor: COLORS.history, borderWidth: 2, pointRadius: 0, fill: false },
-    { label: labels.lower, data: [...anchor, ...r.points.map((p) => ({ x: p.t, y: p.lower }))], borderWidth: 0, pointRadius: 0, borderColor: COLORS.band, backgroundColor: COLORS.band, fill: false },
-    { label: labels.upper, data: [...anchor, ...r.points.map((p) => ({ x: p.t, y: p.upper }))], borderWidth: 0, pointRadius: 0, borderColor: COLORS.band, backgroundColor: COLORS.band, fill: '-1' },
-    { label: labels.forecast, data: [...anchor, ...r.points.map((p) => ({ x: p.t, y: p.value }))], borderColor: COLORS.forecast, backgroundColor: COLORS.forecast, borderWidth: 3, borderDash: [8, 5], pointRadius: r.points.length < 40 ? 3 : 0, fill: false },
+    { label: labels.history, data: r.history.map((p) => ({ x: toMs(p.t), y: p.value })), borderColor: COLORS.history, backgroundColor: COLORS.history, borderWidth: 2, pointRadius: 0, fill: false },
+    { label: labels.lower, data: [...anchor, ...r.points.map((p) => ({ x: toMs(p.t), y: p.lower }))], borderWidth: 0, pointRadius: 0, borderColor: COLORS.band, backgroundColor: COLORS.band, fill: false },
+    { label: labels.upper, data: [...anchor, ...r.points.map((p) => ({ x: toMs(p.t), y: p.upper }))], borderWidth: 0, pointRadius: 0, borderColor: COLORS.band, backgroundColor: COLORS.band, fill: '-1' },
+    { label: labels.forecast, data: [...anchor, ...r.points.map((p) => ({ x: toMs(p.t), y: p.value }))], borderColor: COLORS.forecast, backgroundColor: COLORS.forecast, borderWidth: 3, borderDash: [8, 5], pointRadius: r.points.length < 40 ? 3 : 0, fill: false },
   ];
   if (crossing) {
     datasets.push({ label: labels.threshold, data: [{ x: min, y: crossing.threshold }, { x: max, y: crossing.threshold }], borderColor: COLORS.threshold, backgroundColor: COLORS.threshold, borderWidth: 2, borderDash: [3, 4], pointRadius: 0, fill: false });
     // Already beyond: there is no crossing ahead to mark.
     if (crossing.eta !== null && !crossing.already_crossed) {
-      datasets.push({ label: labels.crossing, data: [{ x: crossing.eta, y: crossing.threshold }], borderColor: COLORS.threshold, backgroundColor: '#ffffff', borderWidth: 3, pointRadius: 9, pointStyle: 'crossRot', showLine: false });
+      datasets.push({ label: labels.crossing, data: [{ x: toMs(crossing.eta), y: crossing.threshold }], borderColor: COLORS.threshold, backgroundColor: '#ffffff', borderWidth: 3, pointRadius: 9, pointStyle: 'crossRot', showLine: false });
     }
   }
   return { datasets };
@@ -112,12 +112,18 @@ export interface ScoreLabels {
   axis: string;
 }
 
+/** First and last scored time, epoch ms. */
+export function scoreSpan(r: DetectResult): [number, number] {
+  const first = toMs(r.scores[0]?.t ?? 0);
+  const last = toMs(r.scores[r.scores.length - 1]?.t ?? first);
+  return [first, last];
+}
+
 export function scoreData(r: DetectResult, labels: ScoreLabels): ChartData<'line', XY[]> {
-  const first = r.scores[0]?.t ?? 0;
-  const last = r.scores[r.scores.length - 1]?.t ?? first;
+  const [first, last] = scoreSpan(r);
   return {
     datasets: [
-      { label: labels.score, data: r.scores.map((p) => ({ x: p.t, y: p.score })), borderColor: COLORS.score, backgroundColor: COLORS.score, borderWidth: 1.5, pointRadius: 0, fill: false },
+      { label: labels.score, data: r.scores.map((p) => ({ x: toMs(p.t), y: p.score })), borderColor: COLORS.score, backgroundColor: COLORS.score, borderWidth: 1.5, pointRadius: 0, fill: false },
       { label: labels.threshold, data: [{ x: first, y: r.threshold }, { x: last, y: r.threshold }], borderColor: COLORS.threshold, backgroundColor: COLORS.threshold, borderWidth: 2, borderDash: [3, 4], pointRadius: 0, fill: false },
       { label: labels.anomaly, data: aboveThreshold(r.scores, r.threshold), borderColor: COLORS.anomaly, backgroundColor: COLORS.anomaly, pointRadius: 3, showLine: false },
     ],
@@ -125,8 +131,7 @@ export function scoreData(r: DetectResult, labels: ScoreLabels): ChartData<'line
 }
 
 export function scoreOptions(r: DetectResult, labels: ScoreLabels, locale: string): ChartOptions<'line'> {
-  const first = r.scores[0]?.t ?? 0;
-  const last = r.scores[r.scores.length - 1]?.t ?? first;
+  const [first, last] = scoreSpan(r);
   return baseOptions(first, last, labels.axis, '', locale);
 }
 

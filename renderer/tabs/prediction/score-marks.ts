@@ -1,4 +1,5 @@
-import type { OutputOf } from '../../../preload/contract';
+import type { OutputOf } from '../../../contract';
+import { toMs } from '../../format/time';
 
 // What the anomaly-score chart marks. The API's per-point `anomaly` flag is
 // the alarm state, which has hysteresis: it stays on while the score falls
@@ -11,13 +12,13 @@ export interface Point { x: number; y: number }
 export interface Span { start: number; end: number }
 
 export function aboveThreshold(scores: Detect['scores'], threshold: number): Point[] {
-  return scores.filter((p) => p.score > threshold).map((p) => ({ x: p.t, y: p.score }));
+  return scores.filter((p) => p.score > threshold).map((p) => ({ x: toMs(p.t), y: p.score }));
 }
 
 /** The anomaly periods within the charted span [first, last], as they are drawn. */
 export function anomalySpans(anomalies: Detect['anomalies'], first: number, last: number): Span[] {
   return anomalies
-    .map((a) => ({ start: Math.max(first, a.start), end: Math.min(last, a.end) }))
+    .map((a) => ({ start: Math.max(first, toMs(a.start)), end: Math.min(last, toMs(a.end)) }))
     .filter((s) => s.end >= s.start)
     .sort((a, b) => a.start - b.start);
 }
