@@ -162,7 +162,7 @@ describe('checkDrift on real sensors', () => {
     expect(r).toMatchObject({ status: 'drift', referenceCount: 2016, recentCount: 576 });
     expect(r.pValue!).toBeLessThan(1e-10);
     expect(r.psi!).toBeGreaterThan(0.25);
-    expect(r.notes).toMatch(/major shift/);
+    expect(r.notes).toMatch(/significant shift/);
   });
 
   it('does not flag two ordinary weeks of taxi demand, and flags Thanksgiving week (NAB nyc_taxi)', () => {

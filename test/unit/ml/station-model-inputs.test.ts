@@ -59,7 +59,7 @@ describe('a statistical forecast over HTTP', () => {
     expect(res.status, res.text).toBe(200);
     const temps = walk(600);
     expect(res.body.history.map((p: { value: number }) => p.value)).toEqual(temps);
-    expect(res.body.history[0]).toEqual({ t: END - 599 * MINUTE, value: 61.57 });
+    expect(res.body.history[0]).toEqual({ t: new Date(END - 599 * MINUTE).toISOString(), value: 61.57 });
     expect(res.body.model_info).toMatchObject({ fallback: true, method: 'persistence' });
     for (const p of res.body.points) {
       expect(p.value).toBe(temps[599]);

@@ -12,7 +12,7 @@ import { sortedFinite } from './ks';
 //   - an empty bin counts as a share of 1e-4 (no renormalisation), so new
 //     values beyond the reference's range raise the index instead of
 //     dividing by zero;
-//   - reading: < 0.1 stable, 0.1–0.25 a moderate shift, > 0.25 a major one.
+//   - reading: < 0.1 stable, 0.1–0.25 a moderate shift, > 0.25 a significant one.
 
 export const PSI_EPSILON = 1e-4;
 export const PSI_DEFAULT_BINS = 10;
