@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT } from '../helpers/station';
+import { ADMIN_KEY, ROOT } from '../helpers/station';
 import { quantile } from './timing';
 
 // HTTP plumbing shared by the station benches: the empty-route reference
@@ -40,4 +40,16 @@ export async function sequentialLatency(n: number, request: (i: number) => Promi
   }
   t.sort((a, b) => a - b);
   return { p50: quantile(t, 0.5), p95: quantile(t, 0.95) };
+}
+
+/** Resolves once every consumer has caught up, so the next reference round has the machine to itself. */
+export async function drained(url: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const res = await fetch(`${url}/api/v1/events/consumers`, { headers: { 'x-api-key': ADMIN_KEY } });
+    const { consumers } = (await res.json()) as { consumers: Array<{ lag: number }> };
+    if (consumers.every((c) => c.lag === 0)) return performance.now() - started;
+    if (performance.now() - started > 120_000) throw new Error(`consumers still behind: ${JSON.stringify(consumers)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

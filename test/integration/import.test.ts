@@ -213,13 +213,12 @@ describe('bulk import of 1,000,000 rows', () => {
       const firstHalf = Math.max(...samples.filter((x) => x.rows > 0 && x.rows <= ROWS / 2).map((x) => x.rssMb));
       const secondHalf = Math.max(...samples.filter((x) => x.rows > ROWS / 2).map((x) => x.rssMb));
       process.stdout.write(`RSS peak in first half ${firstHalf.toFixed(0)} MB, in second half ${secondHalf.toFixed(0)} MB\n`);
-      // Allowance: SQLite's page cache (32 MB, see db/open.ts) fills as the file grows.
+      // Allowance: SQLite's page cache (32 MB, see main/core/platform/db.ts) fills as the file grows.
       expect(secondHalf - firstHalf).toBeLessThan(40);
       expect(growthMb).toBeLessThan(100);
-      // Progress was visible while the import ran, and it only moved forward.
-      expect(progress.length).toBeGreaterThanOrEqual(2);
+      // Progress was visible while the import ran (a sample may also catch it just finished), and it only moved forward.
+      expect(progress.filter((rows) => rows > 0 && rows < ROWS).length).toBeGreaterThanOrEqual(2);
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
-      expect(progress[progress.length - 1]!).toBeLessThan(ROWS);
 
       const db = (await (await fetch(`${proc.url}/health/db`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as { readings: number };
       expect(db.readings).toBe(ROWS - 1 + 20_000);

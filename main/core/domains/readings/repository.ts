@@ -49,8 +49,14 @@ export interface RawSeries {
   values: Float64Array;
 }
 
-/** One reading to store: sensor key, timestamp, value, quality, metadata JSON. */
-export type NewReading = [number, number, number, number | null, string | null];
+/** Readings to store, as columns (one entry per row): sensor key, timestamp, value, quality, metadata JSON. */
+export interface NewReadings {
+  keys: number[];
+  ts: number[];
+  values: number[];
+  quality: Array<number | null>;
+  metadata: Array<string | null>;
+}
 
 /** What happened to each row of a batch insert. */
 export type InsertOutcome = { inserted: true } | { inserted: false; storedValue: number };
@@ -65,7 +71,8 @@ const PAGE = 50_000;
 
 export class ReadingsRepo {
   private readonly insertStmt;
-  private readonly insertChunkStmt;
+  /** Multi-row inserts by row count (1–64), prepared when first needed. */
+  private readonly chunkStmts = new Map<number, Statement>();
   private readonly valueAt;
   private readonly storedAt;
   private readonly batchStmt;
@@ -75,9 +82,6 @@ export class ReadingsRepo {
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<[number, number, number, number | null, string | null, number, number]>(
       'INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_key, timestamp) DO NOTHING',
-    );
-    this.insertChunkStmt = db.prepare(
-      `INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES ${Array(INSERT_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (sensor_key, timestamp) DO NOTHING`,
     );
     this.valueAt = db.prepare<[number, number], { value: number }>('SELECT value FROM readings WHERE sensor_key = ? AND timestamp = ?');
     this.storedAt = db.prepare<[number, number], { value: number; stored_seq: number | null }>('SELECT value, stored_seq FROM readings WHERE sensor_key = ? AND timestamp = ?');
@@ -93,39 +97,46 @@ export class ReadingsRepo {
   }
 
   /**
-   * Inserts a batch, skipping (sensor, timestamp) pairs already stored, and
-   * says per row whether it was stored or what value was there. Rows go in
-   * 64 at a time; when a chunk stored them all — the common case — nothing
-   * more is asked. When it did not, each of its rows is looked up.
+   * Inserts a batch, skipping (sensor, timestamp) pairs already stored.
+   * Rows go in up to 64 at a time; when every chunk stored all its rows —
+   * the common case — the answer is null and nothing more is asked.
+   * Otherwise the answer says per row whether it was stored or what value
+   * was there, looking up the rows of each chunk that fell short.
    */
-  insertMany(tx: Tx, storedSeq: number, rows: readonly NewReading[]): InsertOutcome[] {
-    const out: InsertOutcome[] = new Array(rows.length);
-    const full = rows.length - (rows.length % INSERT_CHUNK);
-    const params: unknown[] = new Array(INSERT_CHUNK * 7);
+  insertMany(tx: Tx, storedSeq: number, rows: NewReadings): InsertOutcome[] | null {
+    const n = rows.keys.length;
+    let out: InsertOutcome[] | null = null;
     let first: Map<string, number> | undefined;
-    for (let start = 0; start < full; start += INSERT_CHUNK) {
-      for (let i = 0; i < INSERT_CHUNK; i++) {
-        const r = rows[start + i]!;
+    const params: unknown[] = new Array(Math.min(n, INSERT_CHUNK) * 7);
+    for (let start = 0; start < n; start += INSERT_CHUNK) {
+      const size = Math.min(INSERT_CHUNK, n - start);
+      if (params.length !== size * 7) params.length = size * 7;
+      for (let i = 0; i < size; i++) {
+        const r = start + i;
         const o = i * 7;
-        params[o] = r[0]; params[o + 1] = r[1]; params[o + 2] = r[2]; params[o + 3] = r[3]; params[o + 4] = r[4]; params[o + 5] = tx.now; params[o + 6] = storedSeq;
+        params[o] = rows.keys[r]; params[o + 1] = rows.ts[r]; params[o + 2] = rows.values[r]; params[o + 3] = rows.quality[r]; params[o + 4] = rows.metadata[r]; params[o + 5] = tx.now; params[o + 6] = storedSeq;
       }
-      if (this.insertChunkStmt.run(params).changes === INSERT_CHUNK) {
-        for (let i = start; i < start + INSERT_CHUNK; i++) out[i] = INSERTED;
-        continue;
-      }
+      if (this.chunk(size).run(params).changes === size) continue;
+      out ??= new Array<InsertOutcome>(n).fill(INSERTED);
       // A row of this batch carries its seq; of a pair sent twice, the first was the one stored.
       first ??= firstOccurrences(rows);
-      for (let i = start; i < start + INSERT_CHUNK; i++) {
-        const r = rows[i]!;
-        const found = this.storedAt.get(r[0], r[1])!;
-        out[i] = found.stored_seq === storedSeq && first.get(`${r[0]}|${r[1]}`) === i ? INSERTED : { inserted: false, storedValue: found.value };
+      for (let r = start; r < start + size; r++) {
+        const found = this.storedAt.get(rows.keys[r]!, rows.ts[r]!)!;
+        out[r] = found.stored_seq === storedSeq && first.get(`${rows.keys[r]}|${rows.ts[r]}`) === r ? INSERTED : { inserted: false, storedValue: found.value };
       }
     }
-    for (let i = full; i < rows.length; i++) {
-      const r = rows[i]!;
-      out[i] = this.insert(tx, storedSeq, r[0], r[1], r[2], r[3], r[4]);
-    }
     return out;
+  }
+
+  private chunk(size: number): Statement {
+    let stmt = this.chunkStmts.get(size);
+    if (!stmt) {
+      stmt = this.db.prepare(
+        `INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES ${Array(size).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (sensor_key, timestamp) DO NOTHING`,
+      );
+      this.chunkStmts.set(size, stmt);
+    }
+    return stmt;
   }
 
   /** The readings of one sensor stored by the batch announced as event `seq`, oldest first. */
@@ -215,11 +226,11 @@ export class ReadingsRepo {
   }
 }
 
-function firstOccurrences(rows: readonly NewReading[]): Map<string, number> {
+function firstOccurrences(rows: NewReadings): Map<string, number> {
   const m = new Map<string, number>();
-  rows.forEach((r, i) => {
-    const k = `${r[0]}|${r[1]}`;
+  for (let i = 0; i < rows.keys.length; i++) {
+    const k = `${rows.keys[i]}|${rows.ts[i]}`;
     if (!m.has(k)) m.set(k, i);
-  });
+  }
   return m;
 }

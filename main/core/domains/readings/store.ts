@@ -3,7 +3,7 @@ import { AppError, type IssueDetail } from '../../platform/errors';
 import type { Tx } from '../../platform/write-queue';
 import type { SensorsApi, SensorStatsDelta } from '../sensors';
 import { sensorMismatchIssue } from './issues';
-import type { ReadingsRepo } from './repository';
+import type { NewReadings, ReadingsRepo } from './repository';
 import type { ValidReading } from './validate';
 
 export interface Conflict {
@@ -104,6 +104,20 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
 
   // Rows carry the seq of the event that announces them; an unused number is just a gap.
   const seq = tx.reserveSeq();
+  const keys = accepted.map((item) => sensors.get(item.reading.sensor_id)!.key!);
+  const order = keyOrder(accepted, keys);
+  const n = order.length;
+  const rows: NewReadings = { keys: new Array(n), ts: new Array(n), values: new Array(n), quality: new Array(n), metadata: new Array(n) };
+  for (let k = 0; k < n; k++) {
+    const r = accepted[order[k]!]!.reading;
+    rows.keys[k] = keys[order[k]!]!;
+    rows.ts[k] = r.timestamp;
+    rows.values[k] = r.value;
+    rows.quality[k] = r.quality ?? null;
+    rows.metadata[k] = r.metadata === undefined ? null : JSON.stringify(r.metadata);
+  }
+  const outcomes = deps.readings.insertMany(tx, seq, rows);
+
   let stored = 0;
   let duplicates = 0;
   let minTs = Infinity;
@@ -111,31 +125,24 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   const conflicts: Conflict[] = [];
   const deltas = new Map<number, SensorStatsDelta>();
   const storedSensors = new Set<string>();
-  const keys = accepted.map((item) => sensors.get(item.reading.sensor_id)!.key!);
-  // Inserted in (sensor, time) order: neighbouring rows land on the same pages of the primary key.
-  const order = accepted.map((_, n) => n).sort((a, b) => keys[a]! - keys[b]! || accepted[a]!.reading.timestamp - accepted[b]!.reading.timestamp || a - b);
-  const sortedResults = deps.readings.insertMany(tx, seq, order.map((n) => {
-    const r = accepted[n]!.reading;
-    return [keys[n]!, r.timestamp, r.value, r.quality ?? null, r.metadata === undefined ? null : JSON.stringify(r.metadata)];
-  }));
-  const results = new Array<(typeof sortedResults)[number]>(accepted.length);
-  order.forEach((n, k) => (results[n] = sortedResults[k]!));
-  for (let n = 0; n < accepted.length; n++) {
-    const item = accepted[n]!;
+  // In key order: a sensor's stored rows are consecutive and ascending in time.
+  for (let k = 0; k < n; k++) {
+    const item = accepted[order[k]!]!;
     const r = item.reading;
-    const key = keys[n]!;
-    const res = results[n]!;
-    if (res.inserted) {
+    const res = outcomes?.[k];
+    if (!res || res.inserted) {
       stored += 1;
-      storedSensors.add(r.sensor_id);
       if (r.timestamp < minTs) minTs = r.timestamp;
       if (r.timestamp > maxTs) maxTs = r.timestamp;
+      const key = rows.keys[k]!;
       const d = deltas.get(key);
-      if (!d) deltas.set(key, { count: 1, minTs: r.timestamp, maxTs: r.timestamp, valueAtMaxTs: r.value });
-      else {
+      if (!d) {
+        deltas.set(key, { count: 1, minTs: r.timestamp, maxTs: r.timestamp, valueAtMaxTs: r.value });
+        storedSensors.add(r.sensor_id);
+      } else {
         d.count += 1;
-        if (r.timestamp < d.minTs) d.minTs = r.timestamp;
-        if (r.timestamp >= d.maxTs) { d.maxTs = r.timestamp; d.valueAtMaxTs = r.value; }
+        d.maxTs = r.timestamp;
+        d.valueAtMaxTs = r.value;
       }
     } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
       duplicates += 1;
@@ -146,6 +153,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       conflicts.push(c);
     }
   }
+  conflicts.sort((x, y) => (x.line ?? x.index ?? 0) - (y.line ?? y.index ?? 0));
 
   if (mode === 'atomic' && conflicts.length > 0) {
     throw new AppError(
@@ -166,4 +174,29 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
     }, { seq });
   }
   return { stored, duplicates, conflicts, rejected, sensorsRegistered: registered };
+}
+
+/**
+ * Positions of `items` in (sensor key, time) order, arrival order among
+ * equal times: rows inserted in primary-key order land on neighbouring
+ * pages. A sensor's readings usually arrive in time order already, so each
+ * sensor's run is only sorted when it is not.
+ */
+function keyOrder(items: readonly ValidReading[], keys: readonly number[]): number[] {
+  const runs = new Map<number, number[]>();
+  for (let i = 0; i < items.length; i++) {
+    const run = runs.get(keys[i]!);
+    if (run) run.push(i);
+    else runs.set(keys[i]!, [i]);
+  }
+  const ts = (i: number) => items[i]!.reading.timestamp;
+  const order: number[] = [];
+  for (const key of [...runs.keys()].sort((a, b) => a - b)) {
+    const run = runs.get(key)!;
+    let ascending = true;
+    for (let j = 1; j < run.length && ascending; j++) ascending = ts(run[j - 1]!) <= ts(run[j]!);
+    if (!ascending) run.sort((a, b) => ts(a) - ts(b) || a - b);
+    for (const i of run) order.push(i);
+  }
+  return order;
 }
