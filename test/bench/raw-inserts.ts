@@ -13,7 +13,7 @@ import { DURATION } from './http';
 
 const T0 = Date.UTC(2024, 0, 1);
 /** Ingest figures: rounds alternating with the reference, each this long; reference rows per round. */
-export const ROUNDS = 3;
+export const ROUNDS = 5;
 export const ROUND_SECONDS = Math.max(2, DURATION / 2);
 export const RAW_ROWS = 200_000;
 /** Load before the measured rounds: a station runs for days, the figure is its steady state. */

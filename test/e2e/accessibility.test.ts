@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
 import { waitForJob } from '../helpers/ml-data';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
@@ -61,12 +61,8 @@ describe('accessibility of every tab (axe-core, Chromium)', () => {
     const failing = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'rul', csv: 'unit,cycle,s1\n1,1,5\n1,2,6\n', asset_col: 'unit', time_col: 'cycle', dataset: 'tiny' } });
     expect((await waitForJob(s, failing.body.job.id)).job.state).toBe('failed');
 
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('API key').fill(s.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE }));
+    await signInWithKey(page, s.url, s.adminKey);
     await page.getByRole('tab').first().waitFor();
   }, 180_000);
 

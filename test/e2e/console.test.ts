@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot, signInWithKey as signIn } from '../helpers/browser';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
 // The web console in real Chromium against a real station over loopback HTTP.
@@ -20,19 +20,12 @@ describe('web console (Chromium)', () => {
   const pageErrors: string[] = [];
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'en-US', acceptDownloads: true });
+    const { context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE, acceptDownloads: true });
     contexts.push(context);
-    const page = await context.newPage();
-    // An uncaught script error fails the test (see afterEach), even if the screen looked right.
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     return page;
   }
 
-  async function signInWithKey(page: Page, key: string): Promise<void> {
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const signInWithKey = (page: Page, key: string) => signIn(page, s.url, key);
 
   beforeAll(async () => {
     const rendererDir = builtRendererDir();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
 // Drift in Chromium: a read-only key looks without recording anything
@@ -22,13 +22,9 @@ describe('drift checks and retraining recommendations (Chromium)', () => {
   const pageErrors: string[] = [];
 
   async function signedIn(key: string, locale = 'en-US'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale });
+    const { context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE, locale });
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithKey(page, s.url, key);
     await page.getByRole('tab', { name: /Prediction/ }).click();
     return page;
   }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, inkOf, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, inkOf, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
 import { reading, startStation, tempDir, type TestStation } from '../helpers/station';
 
 // The Data Explorer follows the station's readings.stored events: readings
@@ -39,12 +39,8 @@ describe('live Data Explorer (Chromium)', () => {
     dir = tempDir();
     s = await startStation({}, { rendererDir, dir });
     await ingest(Array.from({ length: 30 }, (_, i) => reading(SENSOR, T0 + i * 60_000, 50 + Math.sin(i / 4) * 3, { sensor_type: 'temperature', unit: 'C', asset_id: 'press-9' })));
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('API key').fill(s.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE }));
+    await signInWithKey(page, s.url, s.adminKey);
   });
 
   afterEach(() => {

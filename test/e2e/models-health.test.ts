@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
 // What the Models tab says about the model runtime, from the station's own
@@ -24,13 +24,9 @@ describe('the model runtime on the Models tab (Chromium)', () => {
   const pageErrors: string[] = [];
 
   async function signedIn(s: TestStation, key = s.adminKey, locale = 'en-US'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale });
+    const { context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE, locale });
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${s.url}/`);
-    await page.getByLabel(locale === 'pt-BR' ? 'Chave de API' : 'API key').fill(key);
-    await page.getByRole('button', { name: locale === 'pt-BR' ? 'Entrar' : 'Sign in' }).click();
+    await signInWithKey(page, s.url, key, locale === 'pt-BR' ? 'pt-BR' : 'en');
     await page.getByRole('tab').first().waitFor();
     return page;
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, inkOf, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, inkOf, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
 import { DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
@@ -73,17 +73,13 @@ describe('Models and Prediction tabs (Chromium)', () => {
     trainTo = machine[TRAIN_ROWS - 1]!.ts;
     firstTs = machine[0]!.ts;
 
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE }));
     // No surprise dialogs: every confirmation is inline.
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('API key').fill(s.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithKey(page, s.url, s.adminKey);
     await page.getByRole('tab', { name: /Prediction/ }).waitFor();
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
 // The station's field errors in a Portuguese console: said in Portuguese
@@ -29,12 +29,8 @@ describe('operator-language errors in Portuguese (Chromium)', () => {
     const res = await s.request('POST', '/api/v1/data/ingest', { body: [reading('bomba-1.temp', Date.now() - 60_000, 40, { sensor_type: 'temperature', unit: 'C', asset_id: 'bomba-1' })] });
     expect(res.status, res.text).toBe(200);
     // A Brazilian browser: the console opens in Portuguese by itself.
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'pt-BR' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('Chave de API').fill(s.adminKey);
-    await page.getByRole('button', { name: 'Entrar' }).click();
+    ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE, locale: 'pt-BR' }));
+    await signInWithKey(page, s.url, s.adminKey, 'pt-BR');
     await page.getByRole('tab', { name: /Entrada de dados/ }).click();
   });
 

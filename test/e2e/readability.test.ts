@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, dateTimeFieldsFit, launchChromium, screenshot, selectsFit } from '../helpers/browser';
+import { builtRendererDir, dateTimeFieldsFit, launchChromium, openPage, screenshot, selectsFit, signInWithKey } from '../helpers/browser';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
 // What the operator reads must be whole: date-times with their seconds and
@@ -39,12 +39,8 @@ describe('readable fields and drift readings (Chromium)', () => {
     const res = await s.request('POST', '/api/v1/data/ingest', { body: readings });
     expect(res.status, res.text).toBe(200);
 
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: ZONE, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${s.url}/`);
-    await page.getByLabel('API key').fill(s.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE, width: 1440 }));
+    await signInWithKey(page, s.url, s.adminKey);
     await page.getByRole('tab', { name: /Prediction/ }).waitFor();
   });
 

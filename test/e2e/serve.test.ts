@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../helpers/browser';
+import { launchChromium, openPage, screenshot } from '../helpers/browser';
 import { AI4I_SENSORS, ai4iRows, DATASETS, T0 } from '../helpers/ml-data';
 import { ROOT } from '../helpers/station';
 
@@ -94,10 +94,8 @@ describe('the station as a user starts it, in Chromium (smc serve)', () => {
   const pageErrors: string[] = [];
 
   async function open(link: string, locale = 'en-US'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale });
+    const { context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE, locale });
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(link);
     await page.getByRole('tab').first().waitFor();
     return page;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, screenshot } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot } from '../helpers/browser';
 import { startStation, type TestStation } from '../helpers/station';
 
 // Browser sessions in real Chromium: the console signs in with the one-time
@@ -18,11 +18,9 @@ describe('browser sessions (Chromium)', () => {
   const pageErrors: string[] = [];
 
   async function newPage(): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: ZONE, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    return { page, context };
+    const opened = await openPage(browser, pageErrors, { timezoneId: ZONE });
+    contexts.push(opened.context);
+    return opened;
   }
 
   /** What scripts on the page can read: storage and the cookies document.cookie shows. */

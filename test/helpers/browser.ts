@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ROOT } from './station';
 
 export const CHROMIUM = process.env.SMC_CHROMIUM ?? '/usr/bin/chromium';
@@ -28,6 +28,33 @@ export function builtRendererDir(): string {
   const { isStale } = require(join(ROOT, 'scripts', 'build-if-stale.js')) as { isStale(root: string): boolean };
   if (isStale(ROOT)) throw new Error(`out/ is missing or older than the sources: run 'npm run build' first.`);
   return dir;
+}
+
+export interface PageOptions {
+  timezoneId: string;
+  locale?: string;
+  width?: number;
+  acceptDownloads?: boolean;
+}
+
+/**
+ * A fresh context and page, as an operator's browser would open the console
+ * (1366 × 900 unless told otherwise). Every uncaught script error is pushed
+ * to `errors`, which the tests check after each case: a page that looked
+ * right but threw fails.
+ */
+export async function openPage(browser: Browser, errors: string[], o: PageOptions): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: o.width ?? 1366, height: 900 }, timezoneId: o.timezoneId, locale: o.locale ?? 'en-US', acceptDownloads: o.acceptDownloads ?? false });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { context, page };
+}
+
+/** Signs in on the console's sign-in screen with an API key, in the page's language. */
+export async function signInWithKey(page: Page, url: string, key: string, lang: 'en' | 'pt-BR' = 'en'): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel(lang === 'pt-BR' ? 'Chave de API' : 'API key').fill(key);
+  await page.getByRole('button', { name: lang === 'pt-BR' ? 'Entrar' : 'Sign in' }).click();
 }
 
 /** Full-page screenshot into test-results/e2e/ (gitignored) for a human to look at. */
