@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// One build for the three parts. `main` has three entries: the Electron shell
-// (index), the plain-Node CLI (cli) that runs the headless station, and the
-// model worker thread (ml-worker).
+// One build for the three parts. `main` has four entries: the Electron shell
+// (index), the plain-Node CLI (cli) that runs the headless station, the
+// model worker thread (ml-worker) and the online scoring worker thread
+// (online-worker).
 export default defineConfig({
   main: {
     build: {
@@ -15,6 +16,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'main/cli.ts'),
           // Model training and batch scoring run in worker threads from this file.
           'ml-worker': resolve(__dirname, 'main/core/ml/jobs/worker-entry.ts'),
+          // Online anomaly scoring of stored readings runs in a long-lived thread from this file.
+          'online-worker': resolve(__dirname, 'main/core/ml/jobs/online-worker-entry.ts'),
         },
       },
     },

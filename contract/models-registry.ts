@@ -80,6 +80,8 @@ export const mlHealth = defineOperation({
     backend: z.enum(['wasm', 'cpu']).nullable(),
     model_loading: z.enum(['enabled', 'disabled']),
     worker: z.object({ state: z.enum(WORKER_STATES), backend: z.enum(['wasm', 'cpu']).nullable(), error: z.string().nullable() }),
+    /** Where online scoring of stored readings runs: its own worker thread, or the serving thread when that worker is missing or stopped (error says why). */
+    online_scoring: z.object({ runs_on: z.enum(['worker', 'serving_thread']), error: z.string().nullable() }),
     models: z.number(),
     versions: z.number(),
     jobs_running: z.number(),

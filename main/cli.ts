@@ -78,7 +78,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
   const log = createLogger({ level: cfg.logLevel });
   let station;
   try {
-    station = await createStation(cfg, { log, rendererDir: join(__dirname, '..', 'renderer'), mlWorkerScript: join(__dirname, 'ml-worker.js') });
+    station = await createStation(cfg, { log, rendererDir: join(__dirname, '..', 'renderer'), mlWorkerScript: join(__dirname, 'ml-worker.js'), onlineWorkerScript: join(__dirname, 'online-worker.js') });
   } catch (err) {
     if (err instanceof DatabaseVersionError) return fail(err.message, 1);
     throw err;
@@ -114,7 +114,7 @@ async function serve(values: Record<string, string | boolean | undefined>): Prom
 async function withStation<T>(cfg: StationConfig, run: (station: Station) => Promise<T>): Promise<T> {
   let station: Station;
   try {
-    station = await createStation(cfg, { log: createLogger({ level: 'warn' }), mlWorkerScript: null });
+    station = await createStation(cfg, { log: createLogger({ level: 'warn' }), mlWorkerScript: null, onlineWorkerScript: null });
   } catch (err) {
     if (err instanceof DatabaseVersionError) return fail(err.message, 1);
     throw err;

@@ -43,6 +43,8 @@ export interface StationOptions {
   now?: Clock;
   /** The model worker script; found next to the build when absent (null: none, training is off). */
   mlWorkerScript?: string | null;
+  /** The online scoring worker script; found next to the build when absent (null: online scoring runs on the serving thread). */
+  onlineWorkerScript?: string | null;
   /** Seconds between heartbeat comments on an idle event stream (default 15). */
   sseHeartbeatMs?: number;
   /** First retry delay of a failing consumer (doubles per attempt, with jitter). */
@@ -100,6 +102,7 @@ function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Back
   const models = createModelsDomain({
     db, writer, clock, log, audit: audit.log, sensors: sensors.api, readings: readings.api, disabled: config.disableModelLoading,
     ...(opts.mlWorkerScript !== undefined ? { workerScript: opts.mlWorkerScript } : {}),
+    ...(opts.onlineWorkerScript !== undefined ? { onlineWorkerScript: opts.onlineWorkerScript } : {}),
   });
   const events = createEventsDomain({ backbone, audit: audit.log, heartbeatMs: opts.sseHeartbeatMs ?? 15_000 });
   const system = createSystemDomain({ db, dbFile, clock, version: VERSION, sensors: sensors.api });

@@ -38,7 +38,9 @@ export async function openDesktopStation(config: StationConfig, rendererDir: str
   const logFile = desktopLogFile(config);
   secureDirectory(dirname(logFile));
   const log = desktopLogger(config, logFile);
-  const station = await createStation(config, { log, rendererDir, ...(mlWorkerScript ? { mlWorkerScript } : {}) });
+  // The online scoring worker is built beside the model worker.
+  const workers = mlWorkerScript ? { mlWorkerScript, onlineWorkerScript: join(dirname(mlWorkerScript), 'online-worker.js') } : {};
+  const station = await createStation(config, { log, rendererDir, ...workers });
   // Background work and the station lock first: the console works even when the HTTP port cannot be opened.
   await station.open();
   log.info({ dataDir: config.dataDir, logFile }, 'station opened');

@@ -108,7 +108,7 @@ async function scoredIngest(raw: RawInserts): Promise<void> {
     SMC_BOOTSTRAP_KEY: ADMIN_KEY, SMC_SIGN_IN_LINK: 'false', SMC_RATE_LIMIT_PER_MINUTE: '10000000', SMC_LOG_LEVEL: 'warn',
   });
   try {
-    record(await benchScoredIngest(station.url, raw));
+    for (const row of await benchScoredIngest(station.url, raw)) record(row);
   } finally {
     station.child.kill('SIGTERM');
   }

@@ -30,6 +30,20 @@ function recorder(s: TestStation, name: string, opts: { failOn?: (e: StoredEvent
   return c;
 }
 
+/** A recorder that also takes events together; a picky one refuses a poison event, and any batch that holds one. */
+function batcher(s: TestStation, name: string, calls: number[][], picky: boolean): Consumer {
+  const poison = (e: StoredEvent) => picky && (e.payload as { sensors: string[] }).sensors.includes('poison');
+  const one = recorder(s, name, { failOn: poison });
+  return {
+    ...one,
+    async handleMany(events) {
+      calls.push(events.map((e) => e.seq));
+      if (events.some(poison)) throw new Error('a poison event in the batch');
+      return events.map((e) => one.handle(e) as () => void);
+    },
+  };
+}
+
 function effects(s: TestStation, consumer: string): string[] {
   return (s.station.db.prepare('SELECT sensors FROM effects WHERE consumer = ? ORDER BY seq').all(consumer) as Array<{ sensors: string }>).map((r) => r.sensors);
 }
@@ -119,6 +133,29 @@ describe('event backbone', () => {
     expect((await s.request('POST', `/api/v1/events/dead-letters/${letter.id}/retry`)).status).toBe(409);
     const audit = await s.request('GET', '/api/v1/admin/audit');
     expect(audit.body.entries.some((e: { action: string; target: string }) => e.action === 'events.dead_letter.retry' && e.target === letter.id)).toBe(true);
+  });
+
+  it('hands a backlog to handleMany at once, and goes one event at a time to find the one that fails', async () => {
+    s = await startStation({ eventMaxAttempts: 2 }, { station: { retryBaseMs: 20 } });
+    for (const id of ['ok-1', 'ok-2', 'ok-3']) await s.request('POST', '/api/v1/data/ingest', { body: reading(id, T0, 1) });
+    const together: number[][] = [];
+    s.station.backbone.dispatcher.register(batcher(s, 'test.together', together, false));
+    await s.station.backbone.dispatcher.drained();
+    expect(effects(s, 'test.together')).toEqual(['ok-1', 'ok-2', 'ok-3']);
+    expect(together.map((c) => c.length)).toEqual([3]);
+
+    for (const id of ['ok-4', 'poison', 'ok-5']) await s.request('POST', '/api/v1/data/ingest', { body: reading(id, T0, 1) });
+    const apart: number[][] = [];
+    s.station.backbone.dispatcher.register(batcher(s, 'test.apart', apart, true));
+    await s.station.backbone.dispatcher.drained();
+    // The batch failed as a whole; one at a time, only the poison event is a dead letter, and the rest is delivered once.
+    expect(effects(s, 'test.apart')).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4', 'ok-5']);
+    expect(apart[0]).toHaveLength(6);
+    const dead = (await s.request('GET', '/api/v1/events/dead-letters')).body.dead_letters as Array<{ consumer: string; event: { seq: number } }>;
+    expect(dead.map((d) => d.consumer)).toEqual(['test.apart']);
+    expect(dead[0]!.event.seq).toBe(apart[0]![4]);
+    // Another consumer, which takes the poison event, is not held back by this one's dead letter.
+    expect(effects(s, 'test.together')).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4', 'poison', 'ok-5']);
   });
 
   it('discards a dead letter for good, audited', async () => {

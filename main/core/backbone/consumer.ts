@@ -18,6 +18,14 @@ export interface Consumer {
   startAt?: 'beginning' | 'now';
   handle(event: StoredEvent): TxWork | void | Promise<TxWork | void>;
   /**
+   * Consecutive events at once, optionally: the same writes, event by
+   * event, as `handle` on each in turn, with work shared between them
+   * (online scoring runs its model once over a backlog). If it throws, the
+   * dispatcher resets the consumer and hands the events over one at a time,
+   * to find the one that fails.
+   */
+  handleMany?(events: readonly StoredEvent[]): Promise<Array<TxWork | void>>;
+  /**
    * State kept in memory may have run ahead of what was committed (an event
    * failed, or its transaction did): forget it and read it back from the
    * database next time.

@@ -46,9 +46,14 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Committed events whose in-memory `local` is kept for consumers that have not reached them yet. */
+const LOCALS_KEPT = 64;
+
 export class Dispatcher {
   private readonly slots = new Map<string, Slot>();
   private running = false;
+  /** seq -> StoredEvent.local of the latest committed events; a consumer further behind reads the database. */
+  private readonly locals = new Map<number, unknown>();
 
   constructor(
     private readonly writer: WriteQueue,
@@ -83,6 +88,11 @@ export class Dispatcher {
 
   /** Newly committed events: wake the consumers that take them. */
   notify(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      if (e.local === undefined) continue;
+      this.locals.set(e.seq, e.local);
+      if (this.locals.size > LOCALS_KEPT) this.locals.delete(this.locals.keys().next().value!);
+    }
     if (!this.running) return;
     for (const s of this.slots.values()) {
       if (s.state === 'backoff') continue;
@@ -142,19 +152,26 @@ export class Dispatcher {
     const c = s.consumer;
     const from = this.offsets.get(c.name)?.seq ?? 0;
     const events = this.outbox.after(from, this.opts.batch, c.types);
+    for (const e of events) {
+      const local = this.locals.get(e.seq);
+      if (local !== undefined) e.local = local;
+    }
     if (events.length === 0) {
       s.state = 'idle';
       return;
     }
     s.state = 'running';
-    const works: Array<{ event: StoredEvent; work: TxWork | void }> = [];
     let failure: { event: StoredEvent; err: unknown } | undefined;
-    for (const event of events) {
-      try {
-        works.push({ event, work: await c.handle(event) });
-      } catch (err) {
-        failure = { event, err };
-        break;
+    let works = c.handleMany && events.length > 1 ? await this.together(c, events) : undefined;
+    if (!works) {
+      works = [];
+      for (const event of events) {
+        try {
+          works.push({ event, work: await c.handle(event) });
+        } catch (err) {
+          failure = { event, err };
+          break;
+        }
       }
     }
     let outcome: { attempts: number; dead: boolean };
@@ -203,6 +220,19 @@ export class Dispatcher {
     s.state = 'idle';
     s.notBefore = 0;
     if (events.length === this.opts.batch) this.schedule(s, 0);
+  }
+
+  /** The events through `handleMany`; undefined when it failed (the caller then goes one event at a time). */
+  private async together(c: Consumer, events: StoredEvent[]): Promise<Array<{ event: StoredEvent; work: TxWork | void }> | undefined> {
+    try {
+      const ws = await c.handleMany!(events);
+      if (ws.length !== events.length) throw new Error(`handleMany returned ${ws.length} results for ${events.length} events`);
+      return events.map((event, i) => ({ event, work: ws[i] }));
+    } catch (err) {
+      c.reset?.();
+      this.log.debug({ consumer: c.name, err: message(err) }, 'a batch of events failed together; delivering them one at a time');
+      return undefined;
+    }
   }
 
   private backoff(s: Slot, wait: number): void {

@@ -20,6 +20,14 @@ export interface StoredEvent<T extends EventType = EventType> {
   correlationId: string | null;
   causationId: string | null;
   payload: EventPayload<T>;
+  /**
+   * What the writer still held in memory when it committed, for in-process
+   * consumers (the rows a batch stored): never stored, never sent, absent
+   * after a restart or once the dispatcher has let it go. A consumer uses it
+   * to skip reading back what was just written, and reads the database
+   * when it is absent.
+   */
+  local?: unknown;
 }
 
 export interface EventDraft {
@@ -47,6 +55,8 @@ export interface WriteMeta {
 
 export interface EmitOptions extends WriteMeta {
   seq?: number;
+  /** Kept with the committed event in memory only: StoredEvent.local. */
+  local?: unknown;
 }
 
 /** What a write job may do besides running its repositories' statements. */
@@ -99,6 +109,7 @@ class JobTx implements Tx {
       causationId: opts.causationId !== undefined ? opts.causationId : this.causationId,
       ...(opts.seq !== undefined ? { seq: opts.seq } : {}),
     });
+    if (opts.local !== undefined) e.local = opts.local;
     this.events.push(e);
     return e as StoredEvent<T>;
   }

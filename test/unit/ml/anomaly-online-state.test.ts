@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitStatisticalDetector, loadAnomalyDetector, trainAnomalyModel, type AnomalyDetector, type OnlineScore, type SeriesMatrix } from '../../../main/core/ml/anomaly';
+import { stepThroughCuts } from '../../../main/core/ml/anomaly/online-step';
+import { isAnomaly, isCleared, isOnset } from '../../../main/core/ml/anomaly/packed-scores';
 import { MlInputError } from '../../../main/core/ml/ml-errors';
 import { quietContext } from '../../../main/core/ml/runtime/train-context';
 
@@ -121,6 +123,26 @@ describe.each([
     while (at < data.timestamps.length) got.push(online.push(rowOf(data, at++)));
     expect(got).toEqual(reference);
     expect(d.createOnline().pushMany(data.values, data.timestamps.length)).toEqual(reference);
+  });
+
+  it('steps through the batches of a backlog as one by one, with the state after each batch and the explanation of each onset', () => {
+    const cuts = [0, 7, 16, 600, 0, 1, 2000, 2376];
+    const total = cuts.reduce((a, c) => a + c, 0);
+    expect(total).toBe(data.timestamps.length);
+    const step = stepThroughCuts(d.createOnline(), Float64Array.from(data.values), cuts, 4);
+    const one = d.createOnline();
+    const snapshots = [];
+    let at = 0;
+    for (const c of cuts) {
+      for (let i = 0; i < c; i++) one.push(rowOf(data, at++));
+      snapshots.push(one.snapshot());
+    }
+    expect(step.snapshots).toEqual(snapshots);
+    const p = step.scores;
+    expect(Array.from(p.score)).toEqual(reference.map((r) => r.score));
+    expect(reference.map((_, i) => [isAnomaly(p, i), isOnset(p, i), isCleared(p, i)])).toEqual(reference.map((r) => [r.anomaly, r.onset, r.cleared]));
+    expect(p.onsets).toEqual(reference.flatMap((r, i) => (r.onset ? [[i, r.contributions]] : [])));
+    expect(() => stepThroughCuts(d.createOnline(), Float64Array.from(data.values.subarray(0, 12)), [1, 1], 4)).toThrow(MlInputError);
   });
 
   it('refuses a bad batch whole, leaving the scorer as it was', () => {

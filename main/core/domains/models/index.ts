@@ -19,6 +19,7 @@ import { modelState } from './migrations/0008-model-state';
 import { ModelCache } from './model-cache';
 import { defaultWorkerScript, ModelWorker } from './model-worker';
 import { createOnlineScoring } from './online-scoring';
+import { defaultOnlineWorkerScript, OnlineScoringWorker } from './online-scoring-worker';
 import { OnlineStateRepo } from './online-state-repo';
 import { recommendationToWire, RecommendationsRepo } from './recommendations-repo';
 import { ModelRegistry, toSummaryWire, toVersionWire } from './registry';
@@ -40,11 +41,14 @@ export interface ModelsDeps {
   disabled: boolean;
   /** Path of the model worker script (the shell knows it); found next to the build when absent. */
   workerScript?: string | null;
+  /** Path of the online scoring worker script; found next to the build when absent (null: score on the serving thread). */
+  onlineWorkerScript?: string | null;
 }
 
 export function createModelsDomain(deps: ModelsDeps) {
   const log = deps.log.child({ sub: 'ml' });
   const worker = new ModelWorker(deps.workerScript === undefined ? defaultWorkerScript() : deps.workerScript, log);
+  const onlineWorker = new OnlineScoringWorker(deps.onlineWorkerScript === undefined ? defaultOnlineWorkerScript() : deps.onlineWorkerScript, log);
   const registry = new ModelRegistry(deps.db, deps.clock);
   const ctx: ModelsContext = {
     registry,
@@ -63,7 +67,7 @@ export function createModelsDomain(deps: ModelsDeps) {
   const { writer, audit } = deps;
 
   const module = defineDomain(modelsContract, {
-    consumers: [createOnlineScoring(ctx, new OnlineStateRepo(deps.db))],
+    consumers: [createOnlineScoring(ctx, new OnlineStateRepo(deps.db), onlineWorker)],
     start() {
       const interrupted = ctx.jobs.recover();
       if (interrupted > 0) log.warn({ interrupted }, 'training jobs left by the previous process were marked interrupted');
@@ -72,6 +76,7 @@ export function createModelsDomain(deps: ModelsDeps) {
     },
     async stop() {
       await ctx.jobs.stop();
+      await onlineWorker.close();
       ctx.cache.clear();
     },
     handlers: {
@@ -104,6 +109,7 @@ export function createModelsDomain(deps: ModelsDeps) {
           backend: disabled ? null : (worker.backend ?? activeBackend()),
           model_loading: disabled ? 'disabled' : 'enabled',
           worker: { state: disabled ? 'unavailable' : worker.state, backend: worker.backend, error: disabled ? 'model loading is disabled' : worker.error },
+          online_scoring: onlineWorker.status(),
           models,
           versions,
           jobs_running: ctx.jobs.running(),

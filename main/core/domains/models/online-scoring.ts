@@ -1,22 +1,29 @@
 import { toIso } from '../../../../contract/timestamp';
 import type { Consumer, TxWork } from '../../backbone';
 import { loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta } from '../../ml/anomaly';
+import { stepThroughCuts, type OnlineStep } from '../../ml/anomaly/online-step';
+import { isAnomaly, isCleared, isOnset } from '../../ml/anomaly/packed-scores';
 import { ensureBackend } from '../../ml/runtime/backend';
 import type { StoredEvent, Tx } from '../../platform/write-queue';
 import { resolveFor, type ModelsContext } from './context';
+import { assetsOf, formRows, readingsOf } from './online-rows';
+import { OnlineWorkerGone, type OnlineScoringWorker } from './online-scoring-worker';
 import type { OnlineStateRepo, AssetOnlineState } from './online-state-repo';
 
 // Online scoring: the first consumer of `readings.stored`. For each batch
 // it reads exactly the readings that batch stored (so duplicates, conflicts
 // and refused readings never reach a detector), steps the serving anomaly
-// model of each asset they belong to, and commits the detector's state with
-// its offset — a restart resumes mid-window, and a batch sent twice is
-// scored once. An asset's model sees one row per reading of its first
-// sensor (the model's clock), holding the latest value of every other
-// sensor; until each sensor has reported once, nothing is scored.
-// Entering and leaving the anomaly state are announced as anomaly.onset and
-// anomaly.cleared. Readings older than what a sensor already reported (a
-// backfill) are not fed to the live window.
+// model of each asset they belong to (online-rows.ts forms the rows), and
+// commits the detector's state with its offset — a restart resumes
+// mid-window, and a batch sent twice is scored once. Entering and leaving
+// the anomaly state are announced as anomaly.onset and anomaly.cleared.
+//
+// Batches delivered together (a backlog, or several that committed at
+// once) are scored in one pass per asset, with the scorer's state taken
+// after each batch, so every batch still commits exactly the state it leads
+// to. The pass runs in the online scoring worker when there is one, so the
+// serving thread only forms the rows and commits the result; else here,
+// with the same arithmetic.
 
 export const ONLINE_SCORING = 'online-scoring';
 
@@ -27,9 +34,25 @@ interface Serving {
   detector: AnomalyDetector;
 }
 
-type StoredPayload = StoredEvent<'readings.stored'>['payload'];
+/** One asset in one batch: the rows it scored, then the state and events the batch commits for it. */
+interface Touch {
+  assetId: string;
+  at: number[];
+  latest: Array<number | null>;
+  latestTs: Array<number | null>;
+  state?: AssetOnlineState;
+  emits: Array<(tx: Tx) => void>;
+}
 
-export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo): Consumer {
+/** One asset over a run of batches. */
+interface AssetRun {
+  model: Serving;
+  st: AssetOnlineState;
+  matrix: number[];
+  touches: Touch[];
+}
+
+export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo, worker?: OnlineScoringWorker): Consumer {
   /** Serving model per asset (null: none); cleared by every model event, which arrive in order with readings. */
   const serving = new Map<string, Serving | null>();
   /** State per asset as this consumer left it, possibly ahead of the last commit until the dispatcher settles. */
@@ -65,100 +88,115 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo)
     return { modelId: model.modelId, latest: new Array<number | null>(k).fill(null), latestTs: new Array<number | null>(k).fill(null), scorer: null, onsetAt: null, peak: 0, lastScore: null };
   }
 
-  /** This batch's readings of the model's sensors, in time order; at one instant the other sensors before the clock. */
-  function rowsOf(e: StoredEvent, p: StoredPayload, model: Serving): Array<{ ts: number; i: number; v: number }> {
-    const from = Date.parse(p.from);
-    const to = Date.parse(p.to);
-    const out: Array<{ ts: number; i: number; v: number }> = [];
-    const wanted = new Set(p.sensors);
-    model.detector.sensors.forEach((id, i) => {
-      if (!wanted.has(id)) return;
-      const s = ctx.sensors.repo.get(id);
-      if (!s) return;
-      for (const [ts, v] of ctx.readings.repo.storedBy(e.seq, s.sensor_key, from, to)) out.push({ ts, i, v });
-    });
-    return out.sort((a, b) => a.ts - b.ts || (a.i === 0 ? 1 : 0) - (b.i === 0 ? 1 : 0) || a.i - b.i);
+  /** One batched pass of the model over the run's rows: in the worker when it runs, else here, with the same arithmetic. */
+  async function pass(run: AssetRun): Promise<OnlineStep> {
+    const cuts = run.touches.map((t) => t.at.length);
+    const spec = run.model.detector.online;
+    if (worker?.usable && spec) {
+      try {
+        return await worker.step(run.model.modelId, spec, run.st.scorer, Float64Array.from(run.matrix), cuts);
+      } catch (err) {
+        if (!(err instanceof OnlineWorkerGone)) throw err;
+      }
+    }
+    const scorer = run.model.detector.createOnline(run.st.scorer ?? undefined);
+    return stepThroughCuts(scorer, Float64Array.from(run.matrix), cuts, run.model.detector.sensors.length);
   }
 
-  /**
-   * Steps the asset's scorer over this batch: first the rows it forms (each
-   * clock reading with the latest value of every sensor), then one batched
-   * pass of the model over all of them.
-   */
-  function score(assetId: string, model: Serving, st: AssetOnlineState, rows: Array<{ ts: number; i: number; v: number }>, emit: Array<(tx: Tx) => void>): void {
-    const k = model.detector.sensors.length;
-    const latest = st.latest;
-    const matrix: number[] = [];
-    const at: number[] = [];
-    for (const { ts, i, v } of rows) {
-      const last = st.latestTs[i];
-      if (last !== null && last !== undefined && ts <= last) continue;
-      st.latestTs[i] = ts;
-      latest[i] = v;
-      if (i !== 0 || latest.some((x) => x === null)) continue;
-      for (let j = 0; j < k; j++) matrix.push(latest[j]!);
-      at.push(ts);
-    }
-    if (at.length === 0) return;
-    const scorer = model.detector.createOnline(st.scorer ?? undefined);
-    const results = scorer.pushMany(matrix, at.length);
-    results.forEach((s, n) => {
-      const ts = at[n]!;
-      st.lastScore = s.score;
-      if (s.anomaly) st.peak = Math.max(st.peak, s.score);
-      if (s.onset) {
-        st.onsetAt = ts;
-        st.peak = s.score;
-        const contributions = (s.contributions ?? []).map((c) => ({ sensor_id: c.sensor, share: c.share }));
-        const iso = toIso(ts);
-        emit.push((tx) => tx.emit('anomaly.onset', { asset_id: assetId, at: iso, score: s.score, threshold: model.detector.threshold, model_name: model.name, model_version: model.version, contributions }));
-      } else if (s.cleared) {
-        const onsetAt = st.onsetAt === null ? null : toIso(st.onsetAt);
-        const iso = toIso(ts);
-        const peak = st.peak;
-        emit.push((tx) => tx.emit('anomaly.cleared', { asset_id: assetId, at: iso, onset_at: onsetAt, peak_score: peak, model_name: model.name, model_version: model.version }));
-        st.onsetAt = null;
-        st.peak = 0;
+  /** Walks the scores batch by batch: the alarm's transitions become events, and each batch gets the state it leads to. */
+  function settle(assetId: string, run: AssetRun, { scores, snapshots }: OnlineStep): void {
+    const { model, st } = run;
+    const onsets = new Map(scores.onsets);
+    let n = 0;
+    run.touches.forEach((t, c) => {
+      for (const ts of t.at) {
+        const score = scores.score[n]!;
+        st.lastScore = score;
+        if (isAnomaly(scores, n)) st.peak = Math.max(st.peak, score);
+        if (isOnset(scores, n)) {
+          st.onsetAt = ts;
+          st.peak = score;
+          const contributions = (onsets.get(n) ?? []).map((s) => ({ sensor_id: s.sensor, share: s.share }));
+          const iso = toIso(ts);
+          t.emits.push((tx) => tx.emit('anomaly.onset', { asset_id: assetId, at: iso, score, threshold: model.detector.threshold, model_name: model.name, model_version: model.version, contributions }));
+        } else if (isCleared(scores, n)) {
+          const onsetAt = st.onsetAt === null ? null : toIso(st.onsetAt);
+          const iso = toIso(ts);
+          const peak = st.peak;
+          t.emits.push((tx) => tx.emit('anomaly.cleared', { asset_id: assetId, at: iso, onset_at: onsetAt, peak_score: peak, model_name: model.name, model_version: model.version }));
+          st.onsetAt = null;
+          st.peak = 0;
+        }
+        n++;
       }
+      if (t.at.length > 0) st.scorer = snapshots[c]!;
+      t.state = { modelId: st.modelId, latest: t.latest, latestTs: t.latestTs, scorer: st.scorer, onsetAt: st.onsetAt, peak: st.peak, lastScore: st.lastScore };
     });
-    st.scorer = scorer.snapshot();
+  }
+
+  /** Scores consecutive readings.stored events; returns each one's writes. */
+  async function scoreRun(events: readonly StoredEvent[]): Promise<Array<TxWork | void>> {
+    if (ctx.disabled || !hasAnyModel()) return events.map(() => undefined);
+    const touches: Touch[][] = events.map(() => []);
+    const runs = new Map<string, AssetRun>();
+    for (const [k, e] of events.entries()) {
+      for (const assetId of assetsOf(ctx, e)) {
+        const model = await servingFor(assetId);
+        if (!model) continue;
+        const readings = readingsOf(ctx, e, model.detector.sensors);
+        if (readings.length === 0) continue;
+        let run = runs.get(assetId);
+        if (!run) {
+          run = { model, st: stateOf(assetId, model), matrix: [], touches: [] };
+          runs.set(assetId, run);
+        }
+        const at = formRows(run.st, readings, run.matrix);
+        const t: Touch = { assetId, at, latest: [...run.st.latest], latestTs: [...run.st.latestTs], emits: [] };
+        run.touches.push(t);
+        touches[k]!.push(t);
+      }
+    }
+    for (const [assetId, run] of runs) {
+      const step = run.matrix.length > 0 ? await pass(run) : { scores: { score: new Float64Array(0), flags: new Uint8Array(0), onsets: [] }, snapshots: [] };
+      settle(assetId, run, step);
+      working.set(assetId, run.touches[run.touches.length - 1]!.state!);
+    }
+    return touches.map((list) => {
+      if (list.length === 0) return undefined;
+      return (tx: Tx) => {
+        for (const t of list) states.put(tx, t.assetId, t.state!);
+        for (const t of list) for (const f of t.emits) f(tx);
+      };
+    });
+  }
+
+  async function handleMany(events: readonly StoredEvent[]): Promise<Array<TxWork | void>> {
+    const out: Array<TxWork | void> = [];
+    for (let i = 0; i < events.length; ) {
+      if (events[i]!.type !== 'readings.stored') {
+        // A new or promoted model may change what serves an asset: look again.
+        serving.clear();
+        worker?.forget();
+        anyModel = undefined;
+        out.push(undefined);
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < events.length && events[j]!.type === 'readings.stored') j++;
+      out.push(...(await scoreRun(events.slice(i, j))));
+      i = j;
+    }
+    return out;
   }
 
   return {
     name: ONLINE_SCORING,
     types: ['readings.stored', 'model.trained', 'model.promoted'],
-    async handle(e): Promise<TxWork | void> {
-      if (e.type !== 'readings.stored') {
-        // A new or promoted model may change what serves an asset: look again.
-        serving.clear();
-        anyModel = undefined;
-        return;
-      }
-      if (ctx.disabled || !hasAnyModel()) return;
-      const p = e.payload as StoredPayload;
-      const assets = new Set<string>();
-      for (const id of p.sensors) {
-        const a = ctx.sensors.repo.get(id)?.asset_id;
-        if (a) assets.add(a);
-      }
-      const changed: Array<[string, AssetOnlineState]> = [];
-      const emit: Array<(tx: Tx) => void> = [];
-      for (const assetId of [...assets].sort()) {
-        const model = await servingFor(assetId);
-        if (!model) continue;
-        const rows = rowsOf(e, p, model);
-        if (rows.length === 0) continue;
-        const st = stateOf(assetId, model);
-        score(assetId, model, st, rows, emit);
-        changed.push([assetId, st]);
-      }
-      if (changed.length === 0) return;
-      for (const [assetId, st] of changed) working.set(assetId, st);
-      return (tx) => {
-        for (const [assetId, st] of changed) states.put(tx, assetId, st);
-        for (const f of emit) f(tx);
-      };
+    async handle(e) {
+      return (await handleMany([e]))[0];
     },
+    handleMany,
     reset() {
       working.clear();
       serving.clear();

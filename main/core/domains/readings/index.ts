@@ -18,7 +18,7 @@ import { validateReadings, type ValidReading } from './validate';
 import { readingToWire } from './wire';
 
 export type { RawSeries } from './repository';
-export type { StoreOutcome, Conflict } from './store';
+export type { StoreOutcome, Conflict, StoredRows } from './store';
 export type { ValidReading } from './validate';
 export { validateReadings, parseReading } from './validate';
 export { distinctReadings } from './issues';

@@ -25,6 +25,14 @@ export interface StoreOutcome {
 
 export type StoreMode = 'atomic' | 'partial';
 
+/**
+ * What one batch stored, per sensor id: its asset and its new readings in
+ * time order. Kept in memory with the batch's `readings.stored` event
+ * (StoredEvent.local), so online scoring need not read back the rows that
+ * were just written; the database has the same rows (`storedBy`).
+ */
+export type StoredRows = Map<string, { assetId: string | null; ts: number[]; values: number[] }>;
+
 export interface BatchSource {
   source: 'ingest' | 'import';
   importId?: string | null;
@@ -125,6 +133,8 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   const conflicts: Conflict[] = [];
   const deltas = new Map<number, SensorStatsDelta>();
   const storedSensors = new Set<string>();
+  const storedRows: StoredRows = new Map();
+  let run: { assetId: string | null; ts: number[]; values: number[] } | undefined;
   // In key order: a sensor's stored rows are consecutive and ascending in time.
   for (let k = 0; k < n; k++) {
     const item = accepted[order[k]!]!;
@@ -139,11 +149,15 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       if (!d) {
         deltas.set(key, { count: 1, minTs: r.timestamp, maxTs: r.timestamp, valueAtMaxTs: r.value });
         storedSensors.add(r.sensor_id);
+        run = { assetId: sensors.get(r.sensor_id)!.asset_id, ts: [], values: [] };
+        storedRows.set(r.sensor_id, run);
       } else {
         d.count += 1;
         d.maxTs = r.timestamp;
         d.valueAtMaxTs = r.value;
       }
+      run!.ts.push(r.timestamp);
+      run!.values.push(r.value);
     } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
       duplicates += 1;
     } else {
@@ -171,7 +185,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       to: toIso(maxTs),
       source: batch.source,
       import_id: batch.importId ?? null,
-    }, { seq });
+    }, { seq, local: storedRows });
   }
   return { stored, duplicates, conflicts, rejected, sensorsRegistered: registered };
 }

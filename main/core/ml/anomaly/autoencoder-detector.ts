@@ -1,11 +1,12 @@
 import { tf, ensureBackend } from '../runtime/backend';
 import { restoreModel, type ModelArtifact } from '../runtime/artifact';
 import { MlInputError } from '../ml-errors';
-import { denseLayers, manyWindowPass, reconstructionErrors, singleWindowPass } from './autoencoder-net';
+import { denseLayers, reconstructionErrors } from './autoencoder-net';
+import { plainWindowErrors } from './online-model';
 import { combineParts } from './score-parts';
-import { centreInPlace, centredFrames, consecutive } from './window-frames';
+import { centredFrames, consecutive } from './window-frames';
 import { windowedDetector } from './windowed-detector';
-import type { AnomalyDetector, AnomalyModelMeta } from './types';
+import type { AnomalyDetector, AnomalyModelMeta, OnlineModelSpec } from './types';
 
 // A saved autoencoder, ready to score: TF.js over big batches for a history,
 // and the plain-JS pass of the same weights for one reading at a time.
@@ -35,15 +36,20 @@ export async function loadAnomalyDetector(artifact: ModelArtifact, meta: Anomaly
     model.dispose();
     throw new MlInputError(`the model reads ${inputs} values per window, its metadata says ${w} x ${s}`, { path: 'meta' });
   }
-  const layers = denseLayers(model);
-  const pass = singleWindowPass(layers, w, s);
-  const passMany = manyWindowPass(layers, w, s);
-  const means1 = new Float32Array(s);
-  const scratch = new Float64Array(s);
-  let disposed = false;
-  return windowedDetector({
-    method: 'autoencoder',
+  const online: OnlineModelSpec = {
     sensors: [...meta.sensors],
+    window: w,
+    norm: meta.normalisation,
+    threshold: meta.threshold,
+    hysteresis: meta.hysteresis,
+    parts: meta.parts,
+    layers: denseLayers(model),
+  };
+  const { one, many } = plainWindowErrors(online);
+  let disposed = false;
+  const detector = windowedDetector({
+    method: 'autoencoder',
+    sensors: online.sensors,
     window: w,
     norm: meta.normalisation,
     threshold: meta.threshold,
@@ -60,21 +66,13 @@ export async function loadAnomalyDetector(artifact: ModelArtifact, meta: Anomaly
         e.dispose();
       }
     },
-    one(win, out) {
-      centreInPlace(win, w, s, means1, scratch);
-      pass(win, out);
-      combineParts(meta.parts, out, means1, s, out);
-    },
-    many(wins, count, out) {
-      const means = new Float32Array(count * s);
-      for (let k = 0; k < count; k++) centreInPlace(wins.subarray(k * w * s, (k + 1) * w * s), w, s, means.subarray(k * s, (k + 1) * s), scratch);
-      passMany(wins, count, out);
-      combineParts(meta.parts, out, means, s, out);
-    },
+    one,
+    many,
     dispose() {
       if (disposed) return;
       disposed = true;
       model.dispose();
     },
   });
+  return { ...detector, online };
 }

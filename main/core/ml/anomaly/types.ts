@@ -1,4 +1,5 @@
 import type { ModelArtifact } from '../runtime/artifact';
+import type { DenseLayer } from './dense-pass';
 import type { ScoreParts } from './score-parts';
 
 // The anomaly detector's public shapes. The HTTP service, the worker and
@@ -159,5 +160,18 @@ export interface AnomalyDetector {
   scoreSeries(data: SeriesMatrix): Promise<SeriesScores>;
   /** A fresh online scorer, or one resuming from a snapshot of this model's scorer. */
   createOnline(state?: OnlineScorerState): OnlineAnomalyScorer;
+  /** The model as plain data, when online scoring can run without TF.js (an autoencoder: online-model.ts). */
+  online?: OnlineModelSpec;
   dispose(): void;
+}
+
+/** What online scoring needs of a saved autoencoder, as plain data that a worker thread can be sent. */
+export interface OnlineModelSpec {
+  sensors: string[];
+  window: number;
+  norm: Normalisation;
+  threshold: number;
+  hysteresis: HysteresisSettings;
+  parts: ScoreParts;
+  layers: DenseLayer[];
 }

@@ -14,17 +14,17 @@ import type { TaskInput, TaskResult, WorkerTaskName } from './worker-tasks';
 const CANCEL_GRACE_MS = 5_000;
 
 /**
- * Where the model worker's script is: next to the entry that is running
- * (out/main/ml-worker.js beside cli.js and index.js), one folder up when
- * this module was bundled into out/main/chunks/, or the build next to the
- * sources when running from source (tests). The shells pass the path they
- * know; this is the fallback.
+ * Where a worker's script is (`ml-worker.js`, or `online-worker.js`):
+ * next to the entry that is running (out/main/ beside cli.js and
+ * index.js), one folder up when this module was bundled into
+ * out/main/chunks/, or the build next to the sources when running from
+ * source (tests). The shells pass the path they know; this is the fallback.
  */
-export function findWorkerScript(): string | null {
+export function findWorkerScript(file = 'ml-worker.js'): string | null {
   const candidates = [
-    join(__dirname, 'ml-worker.js'),
-    join(__dirname, '..', 'ml-worker.js'),
-    resolve(__dirname, '../../../../out/main/ml-worker.js'),
+    join(__dirname, file),
+    join(__dirname, '..', file),
+    resolve(__dirname, '../../../../out/main', file),
   ];
   return candidates.find((p) => existsSync(p)) ?? null;
 }
