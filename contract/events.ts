@@ -10,6 +10,15 @@ import { IsoTime, queryInt } from './common';
 
 export const EVENT_TYPE_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
+/**
+ * The first frame of every event stream: `id:` and `data: {"after": N}`
+ * give the position the stream starts from, so a client that drops before
+ * its first event reopens from there (Last-Event-ID, or `after`) and misses
+ * nothing. It is not an event of the outbox.
+ */
+export const STREAM_OPEN = 'stream.open';
+export const StreamOpen = z.object({ after: z.number().int().nonnegative() });
+
 const EventTypes = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
@@ -44,7 +53,7 @@ export const listEvents = defineOperation({
 
 export const streamEvents = defineOperation({
   name: 'events.stream',
-  summary: 'Server-sent events: every event after `after` (or the Last-Event-ID header), then live ones; `id:` is the seq, `event:` the type; a heartbeat comment at least every 15 s.',
+  summary: 'Server-sent events: every event after `after` (or the Last-Event-ID header), then live ones; `id:` is the seq, `event:` the type; a heartbeat comment at least every 15 s. The first frame, `event: stream.open` with `data: {"after": N}` and `id: N`, is the position the stream starts from.',
   tag: 'events',
   access: 'read',
   input: z.object({ after: Seq.optional(), types: EventTypes.optional() }).strict(),

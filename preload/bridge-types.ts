@@ -12,9 +12,11 @@ export interface SmcBridge {
   /**
    * Follows the station's events (contract event types only), from after
    * `after` (a seq; null: from now), in seq order: the same events as
-   * GET /api/v1/events/stream. Resolves to a function that ends it.
+   * GET /api/v1/events/stream. Resolves to a function that ends it;
+   * `onOpen` hears the position the subscription starts from first (where
+   * to resume when it ends before any event).
    */
-  subscribe(types: readonly string[], after: number | null, listener: (events: unknown[]) => void): Promise<() => void>;
+  subscribe(types: readonly string[], after: number | null, listener: (events: unknown[]) => void, onOpen?: (after: number) => void): Promise<() => void>;
   platform: string;
 }
 

@@ -41,14 +41,15 @@ ipcRenderer.on(IPC_CHANNELS.event, (_event, msg: EventPush) => {
   if (msg && typeof msg.subscription === 'string' && Array.isArray(msg.events)) listeners.get(msg.subscription)?.(msg.events);
 });
 
-async function subscribe(types: readonly string[], after: number | null, listener: (events: unknown[]) => void): Promise<() => void> {
+async function subscribe(types: readonly string[], after: number | null, listener: (events: unknown[]) => void, onOpen?: (after: number) => void): Promise<() => void> {
   if (!Array.isArray(types) || !types.every(isEventType)) throw failure('validation_failed', 'unknown event type', 422, [{ path: 'types', message: 'unknown event type' }]);
   if (typeof listener !== 'function') throw failure('validation_failed', 'a listener function is required', 422);
   const result: unknown = await ipcRenderer.invoke(IPC_CHANNELS.subscribe, [...types], after);
   if (!isResult(result)) throw failure('internal', 'the desktop shell sent a malformed reply', 500);
   if (!result.ok) throw result.error;
-  const { subscription } = result.value as { subscription: string };
+  const { subscription, after: start } = result.value as { subscription: string; after: number };
   listeners.set(subscription, listener);
+  if (typeof onOpen === 'function') onOpen(start);
   return () => {
     listeners.delete(subscription);
     void ipcRenderer.invoke(IPC_CHANNELS.unsubscribe, subscription);

@@ -24,6 +24,11 @@ export class EventCursor {
     return this.last;
   }
 
+  /** The position a stream said it starts from (its first frame): where to resume when no event came yet. */
+  startAt(after: number): void {
+    if (this.last === null && Number.isSafeInteger(after) && after >= 0) this.last = after;
+  }
+
   /** The events not delivered yet, in seq order; moves the cursor past them. */
   accept(events: readonly EventEnvelope[]): EventEnvelope[] {
     const fresh: EventEnvelope[] = [];

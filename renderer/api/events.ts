@@ -3,7 +3,7 @@
 // bridge's subscription in the desktop app. Either way a dropped connection
 // is reopened from the last event seen, so nothing is missed and nothing
 // is delivered twice.
-import type { EventEnvelope } from '../../contract/events';
+import { STREAM_OPEN, type EventEnvelope } from '../../contract/events';
 import type { EventType } from '../../contract';
 import { EventCursor } from './event-cursor';
 
@@ -48,6 +48,13 @@ function viaEventSource(types: readonly string[], cursor: EventCursor, deliver: 
     };
     // Frames carry `event: <type>`: a listener per type (onmessage only hears untyped frames).
     for (const type of types) es.addEventListener(type, onFrame as EventListener);
+    es.addEventListener(STREAM_OPEN, ((msg: MessageEvent<string>) => {
+      try {
+        cursor.startAt(Number((JSON.parse(msg.data) as { after?: unknown }).after));
+      } catch {
+        // a malformed position frame: the cursor stays where it was
+      }
+    }) as EventListener);
     es.onmessage = onFrame;
     es.onerror = () => {
       // The browser's own reconnect would reopen the first URL, from the first `after`:
@@ -72,7 +79,7 @@ function viaBridge(types: readonly EventType[], cursor: EventCursor, deliver: (e
 
   const open = () => {
     if (stopped) return;
-    window.smc!.subscribe(types, cursor.after, (events) => deliver(events.map((e) => e as EventEnvelope))).then(
+    window.smc!.subscribe(types, cursor.after, (events) => deliver(events.map((e) => e as EventEnvelope)), (after) => cursor.startAt(after)).then(
       (stop) => {
         cursor.opened();
         if (stopped) stop();

@@ -131,6 +131,7 @@ export async function benchSseLatency(url: string): Promise<BenchRow> {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
+          if (block.includes('\nevent: stream.open\n')) continue;
           const data = block.split('\n').find((l) => l.startsWith('data: '));
           if (data) latencies.push(now - Date.parse((JSON.parse(data.slice(6)) as { time: string }).time));
         }

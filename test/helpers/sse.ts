@@ -69,4 +69,5 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   };
 }
 
-export const eventFrames = (frames: SseFrame[]) => frames.filter((f) => f.id !== undefined);
+/** Frames of outbox events (not the stream's opening position frame). */
+export const eventFrames = (frames: SseFrame[]) => frames.filter((f) => f.id !== undefined && f.event !== 'stream.open');

@@ -33,6 +33,23 @@ describe('GET /api/v1/events/stream', () => {
     c.close();
   });
 
+  it('opens with the position it starts from, as an id a reconnect resumes from', async () => {
+    const head = (await s.request('GET', '/api/v1/events/consumers')).body.head as number;
+    const c = await openSse(`${s.url}/api/v1/events/stream`, auth());
+    const [opening] = await c.until((f) => f.length >= 1);
+    c.close();
+    expect(opening).toEqual({ id: String(head), event: 'stream.open', data: JSON.stringify({ after: head }) });
+    await ingest('opened-1');
+    const again = await openSse(`${s.url}/api/v1/events/stream?types=readings.stored`, { ...auth(), 'last-event-id': opening!.id! });
+    const frames = await again.until((f) => eventFrames(f).length >= 1);
+    again.close();
+    expect(frames[0]).toMatchObject({ event: 'stream.open', id: String(head) });
+    expect(JSON.parse(eventFrames(frames)[0]!.data!).payload.sensors).toEqual(['opened-1']);
+    const given = await openSse(`${s.url}/api/v1/events/stream?after=0`, auth());
+    expect((await given.until((f) => f.length >= 1))[0]).toMatchObject({ id: '0', event: 'stream.open', data: '{"after":0}' });
+    given.close();
+  });
+
   it('resumes from Last-Event-ID with exactly the events missed, in order, then carries on live', async () => {
     const first = await openSse(`${s.url}/api/v1/events/stream?after=0&types=readings.stored`, auth());
     await ingest('resume-a');

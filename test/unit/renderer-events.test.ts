@@ -37,6 +37,23 @@ describe('EventCursor', () => {
     expect(c.url(['readings.stored', 'sensor.registered'])).toBe(`${STREAM_PATH}?types=readings.stored%2Csensor.registered&after=41`);
   });
 
+  it('takes the position a stream starts from until an event moves it, and never goes back', () => {
+    const c = new EventCursor();
+    c.startAt(17);
+    expect(c.after).toBe(17);
+    expect(c.url([])).toBe(`${STREAM_PATH}?after=17`);
+    c.startAt(3);
+    expect(c.after).toBe(17);
+    c.accept([envelope(20)]);
+    c.startAt(25);
+    expect(c.after).toBe(20);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      const d = new EventCursor();
+      d.startAt(bad);
+      expect(d.after).toBeNull();
+    }
+  });
+
   it('waits longer after each drop, up to a cap, and the shortest time again once a stream opened', () => {
     const c = new EventCursor();
     const waits = Array.from({ length: 8 }, () => c.dropped());
@@ -70,7 +87,7 @@ describe('resuming a real station\'s stream', () => {
     const first = await open(cursor);
     expect(first.status).toBe(200);
     // Live from now: give the stream a moment to subscribe before storing.
-    await first.until((f) => f.some((x) => x.comment?.startsWith('stream after')));
+    await first.until((f) => f.some((x) => x.event === 'stream.open'));
     await store();
     await store();
     const seen = cursor.accept(envelopes(await first.until((f) => eventFrames(f).length >= 2)));
@@ -95,5 +112,22 @@ describe('resuming a real station\'s stream', () => {
     replay.close();
     expect(again.map((e) => e.seq)).toEqual([...seen, ...missed].map((e) => e.seq));
     expect(cursor.accept(again)).toEqual([]);
+  });
+
+  it('misses nothing when the stream drops before its first event', async () => {
+    const cursor = new EventCursor();
+    const first = await open(cursor);
+    const opening = (await first.until((f) => f.some((x) => x.event === 'stream.open'))).find((x) => x.event === 'stream.open')!;
+    cursor.startAt((JSON.parse(opening.data!) as { after: number }).after);
+    expect(opening.id).toBe(String(cursor.after));
+    first.close();
+
+    // Stored while down, before this client ever saw an event.
+    await store();
+    const resumed = await open(cursor);
+    const missed = cursor.accept(envelopes(await resumed.until((f) => eventFrames(f).length >= 1)));
+    resumed.close();
+    expect(missed).toHaveLength(1);
+    expect(missed[0]!.seq).toBeGreaterThan(Number(opening.id));
   });
 });

@@ -1,3 +1,4 @@
+import { STREAM_OPEN } from '../../../../contract/events';
 import { eventToWire, type EventHub, type Outbox } from '../../backbone';
 import type { StoredEvent } from '../../platform/write-queue';
 
@@ -6,7 +7,9 @@ import type { StoredEvent } from '../../platform/write-queue';
 // is opened before the replay starts and anything it caught that the
 // replay already sent is skipped, so nothing is missed or sent twice. A
 // comment line goes out whenever nothing else has for `heartbeatMs`, so
-// proxies and the browser keep the connection open.
+// proxies and the browser keep the connection open. The first frame says
+// where the stream starts (STREAM_OPEN), so a client that drops before its
+// first event still knows where to resume.
 
 const REPLAY_PAGE = 500;
 
@@ -19,8 +22,8 @@ export async function* sseStream(o: { outbox: Outbox; hub: EventHub; after: numb
   const onAbort = () => sub.close();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    // The browser reconnects after this many ms if the stream drops.
-    yield `retry: 2000\n: stream after ${o.after}\n\n`;
+    // The browser reconnects after this many ms if the stream drops, from the id it saw last.
+    yield `retry: 2000\nid: ${o.after}\nevent: ${STREAM_OPEN}\ndata: {"after":${o.after}}\n\n`;
     let cursor = o.after;
     for (;;) {
       const page = o.outbox.after(cursor, REPLAY_PAGE, o.types);
