@@ -21,6 +21,8 @@ export interface IpcError {
   status: number;
   /** Absent when the preload refused the call before it reached the main process. */
   correlationId?: string;
+  /** Seconds to wait before trying again, when the station asks for a wait (Retry-After over HTTP). */
+  retryAfterS?: number;
 }
 
 /**

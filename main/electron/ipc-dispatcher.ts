@@ -67,6 +67,9 @@ export function createIpcDispatcher(station: StationLike, opts: DispatcherOption
     if (isAppError(err)) {
       const e: IpcError = { code: err.code, message: err.message, status: err.status, correlationId };
       if (err.details !== undefined) e.details = err.details;
+      // What HTTP says in the Retry-After header, the window reads here.
+      const wait = Number(err.headers['retry-after']);
+      if (Number.isSafeInteger(wait) && wait >= 0) e.retryAfterS = wait;
       return e;
     }
     // Unexpected failures are logged in full here and reach the window as a

@@ -63,7 +63,8 @@ export function errorFromBridge(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (isRecord(err) && typeof err.code === 'string') {
     const status = typeof err.status === 'number' ? err.status : statusOf(err.code);
-    return new ApiError(status, err.code, String(err.message ?? err.code), err.details, typeof err.correlationId === 'string' ? err.correlationId : undefined);
+    const retryAfterS = typeof err.retryAfterS === 'number' && Number.isFinite(err.retryAfterS) && err.retryAfterS >= 0 ? err.retryAfterS : undefined;
+    return new ApiError(status, err.code, String(err.message ?? err.code), err.details, typeof err.correlationId === 'string' ? err.correlationId : undefined, retryAfterS);
   }
   return new ApiError(500, 'internal', err instanceof Error ? err.message : String(err));
 }

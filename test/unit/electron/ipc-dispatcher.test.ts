@@ -5,6 +5,8 @@ import { createLogger } from '../../../main/core/platform/log';
 import type { IpcResult } from '../../../main/electron/ipc-channels';
 import { createIpcDispatcher, type IpcDispatcher, type Sender } from '../../../main/electron/ipc-dispatcher';
 import { APP_ENTRY_URL } from '../../../main/electron/security-policy';
+import { errorFromBridge } from '../../../renderer/api/api-error';
+import { cmapssCsv } from '../../helpers/ml-data';
 import { reading, startStation, tempDir, type TestStation } from '../../helpers/station';
 
 // The IPC dispatcher against a real station (real SQLite in a temp folder),
@@ -92,6 +94,19 @@ describe('createIpcDispatcher', () => {
       expect(errorOf(await ipc.invoke(WINDOW, 'readings.export', {}))).toMatchObject({ code: 'bad_request', message: expect.stringContaining('saveExport') });
       expect(errorOf(await ipc.invoke(WINDOW, 'data.import', {}))).toMatchObject({ code: 'bad_request', message: expect.stringContaining('importFile') });
     });
+
+    it('says how long to wait where HTTP would send Retry-After, and the console reads it', async () => {
+      const body = { kind: 'rul', csv: cmapssCsv((u) => u <= 3), asset_col: 'unit', time_col: 'cycle', epochs: 200 };
+      const jobs = [];
+      for (let i = 0; i < 2; i++) jobs.push(valueOf(await ipc.invoke(WINDOW, 'ml.train', { ...body, model_name: `rul.ipc-${i}` })).job.id as string);
+      const err = errorOf(await ipc.invoke(WINDOW, 'ml.train', { ...body, model_name: 'rul.ipc-2' }));
+      expect(err).toMatchObject({ code: 'rate_limited', status: 429 });
+      expect((err as { retryAfterS?: number }).retryAfterS).toBeGreaterThan(0);
+      expect(errorFromBridge(err).retryAfterS).toBe((err as { retryAfterS?: number }).retryAfterS);
+      // Errors without a wait carry none.
+      expect(errorOf(await ipc.invoke(WINDOW, 'sensors.get', { id: 'no-such-sensor' }))).not.toHaveProperty('retryAfterS');
+      for (const id of jobs) await ipc.invoke(WINDOW, 'ml.jobs.cancel', { id });
+    }, 60_000);
 
     it('tags every error with a correlation id that is also in the log', async () => {
       const err = errorOf(await ipc.invoke(WINDOW, 'sensors.get', { id: 'no-such-sensor' }));
