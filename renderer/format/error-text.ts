@@ -81,7 +81,7 @@ function issueSentence(issue: Issue, t: Translate, lng: string): string | null {
     case 'already_used':
       return t(`issues.${issue.code}`);
     case 'unknown_field':
-      return t('issues.unknown_field', { name: str(p.field ?? p.fields ?? field) });
+      return t('issues.unknown_field', { name: str(p.field ?? field) });
     case 'future_timestamp':
       return typeof p.seconds_ahead === 'number'
         ? t('issues.future_timestamp', { ahead: howFar(p.seconds_ahead, lng), skew: howFar(typeof p.max_skew_s === 'number' ? p.max_skew_s : 300, lng) })

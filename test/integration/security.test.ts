@@ -98,6 +98,14 @@ describe('probe findings', () => {
     expect(r.body.error.details[0]).toMatchObject({ code: 'unknown_field', field: 'sensor_id[]' });
     expect((await s.request('GET', '/api/v1/sensors?typ=temperature')).status).toBe(422);
     expect((await s.request('GET', '/api/v1/readings?sensor_id=q-1')).body.readings).toHaveLength(1);
+    // Each unknown name is its own issue, in the shape the readings validator uses for an unknown reading field.
+    const two = await s.request('GET', '/api/v1/sensors?typ=temperature&limt=5');
+    expect(two.body.error.details).toEqual([
+      expect.objectContaining({ code: 'unknown_field', field: 'typ', params: { field: 'typ' } }),
+      expect.objectContaining({ code: 'unknown_field', field: 'limt', params: { field: 'limt' } }),
+    ]);
+    const reading1 = await s.request('POST', '/api/v1/data/ingest', { body: { ...reading('q-3', T0, 1), valeu: 2 } });
+    expect(reading1.body.error.details[0]).toMatchObject({ code: 'unknown_field', params: { field: 'valeu' } });
   });
 
   it('shows a read key only its own imports', async () => {

@@ -41,19 +41,30 @@ export function fieldError(field: string, message: string, extra: Partial<IssueD
   return new AppError('validation_failed', message, [{ path: field, field, message, ...extra }]);
 }
 
-/** zod's issues in the contract's issue shape. */
+/**
+ * zod's issues in the contract's issue shape. An unknown field is one
+ * issue per name, `unknown_field` with `params.field`, as the readings
+ * validator reports it, so a form can mark each one.
+ */
 export function zodIssues(error: z.ZodError): IssueDetail[] {
-  return error.issues.map((i) => {
+  return error.issues.flatMap((i): IssueDetail[] => {
     const path = i.path.map(String).join('.');
-    const detail: IssueDetail = { path: path || '(input)', message: i.message, code: i.code };
     if (i.code === 'unrecognized_keys') {
-      detail.message = `unknown field(s): ${i.keys.join(', ')}`;
-      detail.code = 'unknown_field';
-      detail.params = { fields: i.keys.join(', ') };
+      return i.keys.map((key) => {
+        // A query string may carry a parameter with no name at all.
+        const name = key === '' ? '(empty name)' : key;
+        return {
+          path: path ? `${path}.${name}` : name,
+          field: i.path.length > 0 ? String(i.path[0]) : name,
+          message: `unknown field '${name}'`,
+          code: 'unknown_field',
+          params: { field: name },
+        };
+      });
     }
+    const detail: IssueDetail = { path: path || '(input)', message: i.message, code: i.code };
     if (i.path.length > 0) detail.field = String(i.path[0]);
-    else if (i.code === 'unrecognized_keys') detail.field = i.keys[0]!;
-    return detail;
+    return [detail];
   });
 }
 
