@@ -57,6 +57,29 @@ export function howFar(seconds: number, lng: string): string {
 const num = (v: Params[string] | undefined, lng: string) => (typeof v === 'number' ? formatNumber(v, lng) : String(v ?? '—'));
 const str = (v: Params[string] | undefined) => (v === null || v === undefined ? '—' : String(v));
 
+/** A value below a minimum or above a maximum: a number, a text's length, a list's size. */
+function boundSentence(code: 'too_small' | 'too_big', p: Params, label: string, t: Translate, lng: string): string | null {
+  const bound = code === 'too_small' ? p.min : p.max;
+  if (typeof bound !== 'number') return null;
+  const values = { field: label, min: num(p.min, lng), max: num(p.max, lng) };
+  const exclusive = p.inclusive === false;
+  switch (p.of) {
+    case 'number':
+    case 'bigint':
+      return code === 'too_small'
+        ? t(exclusive ? 'issues.too_small.number_exclusive' : 'issues.too_small.number', values)
+        : t(exclusive ? 'issues.too_big.number_exclusive' : 'issues.too_big.number', values);
+    case 'string':
+      if (code === 'too_small' && bound <= 1) return t('issues.too_small.empty', values);
+      return t(code === 'too_small' ? 'issues.too_small.string' : 'issues.too_big.string', values);
+    case 'array':
+    case 'set':
+      return t(code === 'too_small' ? 'issues.too_small.array' : 'issues.too_big.array', values);
+    default:
+      return null;
+  }
+}
+
 /** The sentence for an issue code, or null when the console has none for it. */
 function issueSentence(issue: Issue, t: Translate, lng: string): string | null {
   const p: Params = issue.params ?? {};
@@ -82,6 +105,13 @@ function issueSentence(issue: Issue, t: Translate, lng: string): string | null {
       return t(`issues.${issue.code}`);
     case 'unknown_field':
       return t('issues.unknown_field', { name: str(p.field ?? field) });
+    case 'too_small':
+    case 'too_big':
+      return boundSentence(issue.code, p, label, t, lng);
+    case 'invalid_type':
+      return t(p.expected === 'number' ? 'issues.not_a_number' : 'issues.invalid', { field: label });
+    case 'invalid_value':
+      return typeof p.allowed === 'string' ? t('issues.invalid_value', { field: label, allowed: p.allowed }) : t('issues.invalid', { field: label });
     case 'future_timestamp':
       return typeof p.seconds_ahead === 'number'
         ? t('issues.future_timestamp', { ahead: howFar(p.seconds_ahead, lng), skew: howFar(typeof p.max_skew_s === 'number' ? p.max_skew_s : 300, lng) })

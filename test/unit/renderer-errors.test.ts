@@ -230,3 +230,35 @@ describe('training job errors said by code', () => {
     expect(jobErrorText(null, PT()).text).toBe('O treino não terminou.');
   });
 });
+
+describe('the contract\'s own bounds said with their values', () => {
+  const got = new Map<string, Issue>();
+  const first = async (name: string, method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const r = await s.request(method, path, body === undefined ? {} : { body });
+    expect(r.status, r.text).toBe(422);
+    got.set(name, (r.body.error.details as Issue[])[0]!);
+  };
+
+  beforeAll(async () => {
+    const train = (extra: Record<string, unknown>) => ({ kind: 'forecast', sensor_id: 'pump-1.temp', ...extra });
+    await first('at least', 'POST', '/api/v1/ml/train', train({ epochs: 0 }));
+    await first('at most', 'POST', '/api/v1/ml/train', train({ epochs: 501 }));
+    await first('not a number', 'POST', '/api/v1/ml/train', train({ epochs: 'many' }));
+    await first('too many entries', 'POST', '/api/v1/ml/train', { kind: 'anomaly', asset_id: 'pump-1', sensor_ids: Array.from({ length: 65 }, (_, i) => `s-${i}`) });
+    await first('empty', 'POST', '/api/v1/ml/train', { kind: 'rul', csv: '', asset_col: 'unit', time_col: 'cycle' });
+    await first('one of', 'GET', '/api/v1/events/dead-letters?state=sleeping');
+  });
+
+  it.each([
+    ['at least', 'Epochs must be at least 1.', 'O campo Épocas deve ser no mínimo 1.'],
+    ['at most', 'Epochs must be at most 500.', 'O campo Épocas deve ser no máximo 500.'],
+    ['not a number', 'Epochs must be a number.', 'O campo Épocas deve ser um número.'],
+    ['too many entries', 'Sensors may have at most 64 entries.', 'O campo Sensores pode ter no máximo 64 itens.'],
+    ['empty', 'File must not be empty.', 'O campo Arquivo não pode ficar vazio.'],
+    ['one of', 'state must be one of: open, retried, discarded, all.', 'O campo state deve ser um destes: open, retried, discarded, all.'],
+  ])('says "%s" from the station\'s issue', (name, inEnglish, inPortuguese) => {
+    const issue = got.get(name)!;
+    expect(issueText(issue, EN(), 'en').text).toBe(inEnglish);
+    expect(issueText(issue, PT(), 'pt-BR').text).toBe(inPortuguese);
+  });
+});

@@ -62,10 +62,26 @@ export function zodIssues(error: z.ZodError): IssueDetail[] {
         };
       });
     }
-    const detail: IssueDetail = { path: path || '(input)', message: i.message, code: i.code };
+    const detail: IssueDetail = { path: path || '(input)', message: i.message, code: i.code, ...codeParams(i) };
     if (i.path.length > 0) detail.field = String(i.path[0]);
     return [detail];
   });
+}
+
+/** What a sentence about a zod issue needs besides the field: the bound crossed, the type or values expected. */
+function codeParams(i: z.core.$ZodIssue): Pick<IssueDetail, 'params'> {
+  switch (i.code) {
+    case 'too_small':
+      return { params: { min: Number(i.minimum), of: i.origin, inclusive: i.inclusive !== false } };
+    case 'too_big':
+      return { params: { max: Number(i.maximum), of: i.origin, inclusive: i.inclusive !== false } };
+    case 'invalid_type':
+      return { params: { expected: i.expected } };
+    case 'invalid_value':
+      return { params: { allowed: i.values.map(String).join(', ') } };
+    default:
+      return {};
+  }
 }
 
 export function inputError(error: z.ZodError): AppError {

@@ -57,6 +57,20 @@ export const errors = {
     name_taken: 'This model name is already used by another model; choose another.',
     already_used: 'This name was already used; choose another.',
     invalid: '{{field}} is not valid.',
+    too_small: {
+      number: '{{field}} must be at least {{min}}.',
+      number_exclusive: '{{field}} must be more than {{min}}.',
+      string: '{{field}} must be at least {{min}} characters long.',
+      empty: '{{field}} must not be empty.',
+      array: '{{field}} needs at least {{min}} entries.',
+    },
+    too_big: {
+      number: '{{field}} must be at most {{max}}.',
+      number_exclusive: '{{field}} must be less than {{max}}.',
+      string: '{{field}} must be at most {{max}} characters long.',
+      array: '{{field}} may have at most {{max}} entries.',
+    },
+    invalid_value: '{{field}} must be one of: {{allowed}}.',
     /** When the station gave no code the console knows and its words are English. */
     generic: '{{field}}: this value was not accepted.',
     field: {

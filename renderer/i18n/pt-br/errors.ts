@@ -55,6 +55,20 @@ export const errors: typeof en = {
     name_taken: 'Este nome de modelo já é usado por outro modelo; escolha outro.',
     already_used: 'Este nome já foi usado; escolha outro.',
     invalid: 'O campo {{field}} não é válido.',
+    too_small: {
+      number: 'O campo {{field}} deve ser no mínimo {{min}}.',
+      number_exclusive: 'O campo {{field}} deve ser maior que {{min}}.',
+      string: 'O campo {{field}} deve ter pelo menos {{min}} caracteres.',
+      empty: 'O campo {{field}} não pode ficar vazio.',
+      array: 'O campo {{field}} precisa de pelo menos {{min}} itens.',
+    },
+    too_big: {
+      number: 'O campo {{field}} deve ser no máximo {{max}}.',
+      number_exclusive: 'O campo {{field}} deve ser menor que {{max}}.',
+      string: 'O campo {{field}} deve ter no máximo {{max}} caracteres.',
+      array: 'O campo {{field}} pode ter no máximo {{max}} itens.',
+    },
+    invalid_value: 'O campo {{field}} deve ser um destes: {{allowed}}.',
     generic: '{{field}}: este valor não foi aceito.',
     field: {
       sensor_id: 'ID do sensor',
