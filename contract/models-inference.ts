@@ -9,14 +9,20 @@ import { ModelKind, ModelName, ModelStage, ModelVersionRef } from './models-regi
 
 export const MODEL_METHODS = ['autoencoder', 'statistical', 'mlp', 'persistence', 'mean', 'damped_trend', 'rul-net'] as const;
 
+/** Why a statistical method stood in: a stable code the console says in the operator's language. */
+export const FALLBACK_CODES = ['model_loading_disabled', 'no_model', 'no_usable_version', 'sensors_without_readings'] as const;
+export type FallbackCode = (typeof FALLBACK_CODES)[number];
+
 export const ModelInfo = z.object({
   model_name: z.string().nullable(),
   model_version: z.number().nullable(),
   /** What produced the result: a trained TF.js model, or the statistical method that stood in. */
   method: z.enum(MODEL_METHODS),
   fallback: z.boolean(),
-  /** Why the fallback was used (no model, model loading disabled, model failed to load). */
+  /** Why the fallback was used (no model, model loading disabled, model failed to load), in the station's words. */
   fallback_reason: z.string().nullable(),
+  /** The same as a code (null when no fallback was used). */
+  fallback_code: z.enum(FALLBACK_CODES).nullable(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

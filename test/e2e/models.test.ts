@@ -190,6 +190,10 @@ describe('Models and Prediction tabs (Chromium)', () => {
     expect(await model.getAttribute('data-fallback')).toBe('true');
     expect(await page.getByTestId('fallback-badge').textContent()).toBe('Statistical fallback');
     expect(await model.textContent()).toContain('no forecast model');
+    // Said from the station's code; its own words only behind "Technical details".
+    const reason = page.getByTestId('fallback-reason');
+    expect(await reason.getAttribute('data-code')).toBe('no_model');
+    expect(await reason.innerText()).toMatch(/^No model has been trained for this yet, so a statistical method stood in\./);
     expect(await page.getByTestId('threshold-result').getAttribute('data-state')).toBe('not-within');
     expect(await page.getByTestId('threshold-result').textContent()).toContain('The forecast does not rise above 1,000 F before');
 

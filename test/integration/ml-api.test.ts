@@ -52,7 +52,7 @@ describe('anomaly models through the API', () => {
 
     const det = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: 'mill-1', scores: 300 } });
     expect(det.status, det.text).toBe(200);
-    expect(det.body.model_info).toMatchObject({ model_name: 'anomaly.mill-1', model_version: 1, method: 'autoencoder', fallback: false });
+    expect(det.body.model_info).toMatchObject({ model_name: 'anomaly.mill-1', model_version: 1, method: 'autoencoder', fallback: false, fallback_code: null });
     expect(det.body.sensors).toEqual(AI4I_SENSORS.map((x) => x.id).sort());
     expect(det.body.total_readings_analyzed).toBe(ROWS * 4);
     expect(det.body.scores.length).toBeGreaterThan(100);
@@ -160,6 +160,7 @@ describe('forecast, drift and recommendations', () => {
     expect(fb.status, fb.text).toBe(200);
     expect(fb.body.model_info).toMatchObject({ fallback: true, method: 'persistence' });
     expect(fb.body.model_info.fallback_reason).toContain('no forecast model');
+    expect(fb.body.model_info.fallback_code).toBe('no_model');
     expect(fb.body.points).toHaveLength(12);
     for (const p of fb.body.points) {
       expect(p.lower).toBeLessThanOrEqual(p.value);
@@ -311,6 +312,7 @@ describe('model loading disabled (safe mode)', () => {
       expect(det.status, det.text).toBe(200);
       expect(det.body.model_info).toMatchObject({ method: 'statistical', fallback: true });
       expect(det.body.model_info.fallback_reason).toContain('SMC_DISABLE_MODEL_LOADING');
+      expect(det.body.model_info.fallback_code).toBe('model_loading_disabled');
       const f = await safe.request('POST', '/api/v1/ml/forecast', { body: { sensor_id: 'mill-torque', horizon: 5 } });
       expect(f.status, f.text).toBe(200);
       // Torque scatters around its level: the recent mean beats the last value, and the answer says so.

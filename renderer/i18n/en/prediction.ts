@@ -23,6 +23,12 @@ export const prediction = {
     fallback: 'Statistical fallback',
     fallbackWhy: 'No trained model could answer, so a statistical method stood in.',
   },
+  fallbackCode: {
+    model_loading_disabled: 'Model loading is switched off on this station (safe mode), so a statistical method stood in.',
+    no_model: 'No model has been trained for this yet, so a statistical method stood in.',
+    no_usable_version: 'The model has no version that can be used, so a statistical method stood in.',
+    sensors_without_readings: 'Not all of the model’s sensors have readings in this range, so a statistical method stood in.',
+  },
   method: {
     autoencoder: 'Autoencoder (TF.js)',
     statistical: 'Statistical',

@@ -24,6 +24,12 @@ export const prediction: typeof en = {
     fallback: 'Método estatístico (sem modelo)',
     fallbackWhy: 'Nenhum modelo treinado pôde responder, então um método estatístico foi usado.',
   },
+  fallbackCode: {
+    model_loading_disabled: 'O carregamento de modelos está desligado nesta estação (modo seguro), então um método estatístico foi usado.',
+    no_model: 'Ainda não foi treinado um modelo para isto, então um método estatístico foi usado.',
+    no_usable_version: 'O modelo não tem uma versão que possa ser usada, então um método estatístico foi usado.',
+    sensors_without_readings: 'Nem todos os sensores do modelo têm leituras neste intervalo, então um método estatístico foi usado.',
+  },
   method: {
     autoencoder: 'Autoencoder (TF.js)',
     statistical: 'Estatístico',

@@ -4,10 +4,7 @@ import { TechnicalDetails } from '../../components/TechnicalDetails';
 
 /** What produced a result, with the fallback said out loud: an operator must know when no trained model answered. */
 export function ModelInfo({ info, testId }: { info: Info; testId?: string }) {
-  const { t, i18n } = useTranslation();
-  // The station states the reason in English only (the contract has no code for it): said as is in
-  // English, and in other languages as a plain sentence with the station's words folded away.
-  const english = i18n.language.toLowerCase().startsWith('en');
+  const { t } = useTranslation();
   return (
     <div className={`prediction-model${info.fallback ? ' prediction-model--fallback' : ''}`} data-testid={testId} data-fallback={info.fallback} data-method={info.method}>
       <span>
@@ -22,13 +19,11 @@ export function ModelInfo({ info, testId }: { info: Info; testId?: string }) {
           <span className="prediction-fallback" data-testid="fallback-badge">
             {t('prediction.model.fallback')}
           </span>
-          {info.fallback_reason && english && <span className="prediction-model__reason">{info.fallback_reason}</span>}
-          {!english && (
-            <div className="prediction-model__reason">
-              {t('prediction.model.fallbackWhy')}
-              <TechnicalDetails detail={info.fallback_reason ?? undefined} />
-            </div>
-          )}
+          {/* Said from the station's code in the operator's language; its own words folded away behind it. */}
+          <div className="prediction-model__reason" data-testid="fallback-reason" data-code={info.fallback_code ?? undefined}>
+            {info.fallback_code ? t(`prediction.fallbackCode.${info.fallback_code}`) : t('prediction.model.fallbackWhy')}
+            <TechnicalDetails detail={info.fallback_reason ?? undefined} />
+          </div>
         </>
       )}
     </div>

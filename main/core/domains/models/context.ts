@@ -1,4 +1,4 @@
-import type { ModelKind } from '../../../../contract/models';
+import type { FallbackCode, ModelKind } from '../../../../contract/models';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
@@ -41,7 +41,7 @@ export function assetSensors(ctx: ModelsContext, assetId: string): SensorRow[] {
   return list.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-export type Resolved = { record: ModelVersionRecord } | { record: null; reason: string };
+export type Resolved = { record: ModelVersionRecord } | { record: null; reason: string; code: FallbackCode };
 
 /**
  * The model version serving a target (an asset for anomaly, a sensor for
@@ -49,14 +49,14 @@ export type Resolved = { record: ModelVersionRecord } | { record: null; reason: 
  * at the requested version reference.
  */
 export function resolveFor(ctx: Pick<ModelsContext, 'disabled' | 'registry'>, kind: ModelKind, target: string, ref: 'auto' | 'latest' | number): Resolved {
-  if (ctx.disabled) return { record: null, reason: DISABLED_REASON };
+  if (ctx.disabled) return { record: null, reason: DISABLED_REASON, code: 'model_loading_disabled' };
   const names = ctx.registry.list({ kind, target });
-  if (names.length === 0) return { record: null, reason: `no ${kind} model has been trained for '${target}'` };
+  if (names.length === 0) return { record: null, reason: `no ${kind} model has been trained for '${target}'`, code: 'no_model' };
   const name = [...names].sort((a, b) => b.updatedAt - a.updatedAt)[0]!.name;
   const record = ctx.registry.resolve(name, ref);
   if (!record) {
     if (typeof ref === 'number') throw new AppError('not_found', `model ${name} has no version ${ref}`, { model_name: name, model_version: ref });
-    return { record: null, reason: `model ${name} has no usable version` };
+    return { record: null, reason: `model ${name} has no usable version`, code: 'no_usable_version' };
   }
   return { record };
 }

@@ -52,9 +52,10 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
       const d = await ctx.cache.get<AnomalyDetector>(record.id, () => loadAnomalyDetector(loaded.artifact!, meta));
       scores = await d.scoreSeries(matrix);
     }
-    info = { model_name: record.name, model_version: record.version, method: 'autoencoder', fallback: false, fallback_reason: null };
+    info = { model_name: record.name, model_version: record.version, method: 'autoencoder', fallback: false, fallback_reason: null, fallback_code: null };
   } else {
     const reason = resolved.record ? `the model's sensors (${wanted.join(', ')}) do not all have readings in the range` : resolved.reason;
+    const code = resolved.record ? 'sensors_without_readings' : resolved.code;
     const refRows = Math.max(64, Math.floor(rows * FALLBACK_REFERENCE_SHARE));
     if (rows < refRows + 1) throw tooFewRows(`asset ${input.asset_id} has too little aligned history for the statistical detector`, rows, refRows + 1, 'asset_id');
     if (rows > WORKER_ROWS && ctx.worker.state !== 'unavailable') {
@@ -67,7 +68,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
       threshold = d.threshold;
       window = d.window;
     }
-    info = { model_name: null, model_version: null, method: 'statistical', fallback: true, fallback_reason: reason };
+    info = { model_name: null, model_version: null, method: 'statistical', fallback: true, fallback_reason: reason, fallback_code: code };
   }
 
   return {

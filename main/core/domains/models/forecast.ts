@@ -36,10 +36,10 @@ export async function forecastSensor(ctx: ModelsContext, input: ForecastInput): 
       const loaded = await ctx.registry.loadModel(record.name, record.version);
       return loadForecaster(loaded.artifact!, loaded.meta as ForecastModelMeta);
     });
-    info = { model_name: record.name, model_version: record.version, method: 'mlp', fallback: false, fallback_reason: null };
+    info = { model_name: record.name, model_version: record.version, method: 'mlp', fallback: false, fallback_reason: null, fallback_code: null };
   } else {
     forecaster = fitStatisticalForecaster({ values: series.values, stepMs: series.stepMs });
-    info = { model_name: null, model_version: null, method: forecaster.method, fallback: true, fallback_reason: resolved.reason };
+    info = { model_name: null, model_version: null, method: forecaster.method, fallback: true, fallback_reason: resolved.reason, fallback_code: resolved.code };
   }
   if (series.values.length < forecaster.lookback) {
     throw tooFewRows(`sensor ${sensor.id} has too little recent history for the model's lookback`, series.values.length, forecaster.lookback, 'sensor_id');

@@ -30,7 +30,7 @@ export async function predictRul(ctx: ModelsContext, input: PredictInput): Promi
     prediction: { value: est.value, lower: est.lower, upper: est.upper, unit: String(record.params.time_unit ?? 'time steps') },
     interval_level: predictor.level,
     rows_used: Math.min(rows.length, predictor.window),
-    model_info: { model_name: record.name, model_version: record.version, method: 'rul-net', fallback: false, fallback_reason: null },
+    model_info: { model_name: record.name, model_version: record.version, method: 'rul-net', fallback: false, fallback_reason: null, fallback_code: null },
   };
 }
 
