@@ -136,4 +136,41 @@ describe('the model runtime on the Models tab (Chromium)', () => {
     await page.locator('[data-lang="en"]').click();
     for (const id of jobs) expect((await page.request.post(`${s.url}/api/v1/ml/jobs/${id}/cancel`, { headers: { 'X-CSRF-Token': csrf } })).status()).toBe(200);
   });
+
+  it('says a station-wide full training queue with its wait (503)', async () => {
+    const s = await startStation({}, { rendererDir });
+    stations.push(s);
+    const readings = Array.from({ length: 2 * N }, (_, i) => reading(SENSOR, END - (2 * N - 1 - i) * 60_000, 300 + Math.sin(i / 7) * 5, { sensor_type: 'temperature', unit: 'C', asset_id: 'kiln-1' }));
+    expect((await s.request('POST', '/api/v1/data/ingest', { body: readings })).status).toBe(200);
+    const page = await signedIn(s);
+    await openModels(page);
+    const form = page.getByTestId('train-form');
+    await form.getByLabel(/^Forecast/).check();
+    await expect.poll(() => form.getByLabel('Sensor', { exact: true }).inputValue()).toBe(SENSOR);
+    // Meanwhile four other callers (gateways, scripts) fill the whole queue, two jobs each.
+    const jobs: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const key = await s.createKey(['operate', 'read']);
+      for (let i = 0; i < 2; i++) {
+        const r = await s.request('POST', '/api/v1/ml/train', { key, body: { kind: 'forecast', sensor_id: SENSOR, epochs: 500, seed: 10 * k + i } });
+        expect(r.status, r.text).toBe(202);
+        jobs.push(r.body.job.id);
+      }
+    }
+    await form.getByRole('button', { name: 'Start training' }).click();
+    const full = page.getByTestId('train-queue-full');
+    await expect.poll(() => full.getAttribute('data-status')).toBe('503');
+    const wait = await full.getAttribute('data-retry-after');
+    expect(Number(wait)).toBeGreaterThan(0);
+    expect(await full.locator(':scope > p').allTextContents()).toEqual([
+      'The station already has 8 training jobs waiting or running (at most 8). Wait for one to finish.',
+      `Try again in ${wait} seconds.`,
+    ]);
+    await page.locator('[data-lang="pt-BR"]').click();
+    await expect
+      .poll(() => full.locator(':scope > p').allTextContents())
+      .toEqual(['A estação já tem 8 treinos na fila ou em andamento (no máximo 8). Aguarde um terminar.', `Tente de novo em ${wait} segundos.`]);
+    await page.locator('[data-lang="en"]').click();
+    for (const id of jobs) expect((await s.request('POST', `/api/v1/ml/jobs/${id}/cancel`, { body: {} })).status).toBe(200);
+  });
 });
