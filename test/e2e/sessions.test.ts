@@ -151,4 +151,33 @@ describe('browser sessions (Chromium)', () => {
       .poll(() => page.getByTestId('signin-problem').textContent())
       .toBe('Your session was ended on the station: it was signed out elsewhere, or its key was revoked. Sign in again.');
   });
+
+  it('says a session left idle for a day has expired, and signs in again', async () => {
+    // The station's clock, moved on by hand: a day passes in a moment.
+    let now = Date.now();
+    const clocked = await startStation({}, { rendererDir: builtRendererDir(), now: () => now });
+    try {
+      const { page, context } = await newPage();
+      await page.goto(`${clocked.url}/`);
+      const key = await clocked.createKey(['read']);
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByRole('tab').count()).toBe(3);
+      const cookie = await sessionCookie(context);
+      now += 24 * 3600_000 + 60_000;
+      const gone = await fetch(`${clocked.url}/api/v1/auth/whoami`, { headers: { cookie } });
+      expect([gone.status, ((await gone.json()) as any).error.details.reason]).toEqual([401, 'session_expired']);
+      // The next call the console makes hears the 401 and says why.
+      await page.keyboard.press('Alt+2');
+      await expect.poll(() => page.getByTestId('signin-problem').textContent()).toBe('Your session has expired. Sign in again.');
+      await page.locator('[data-lang="pt-BR"]').click();
+      await expect.poll(() => page.getByTestId('signin-problem').textContent()).toBe('Sua sessão expirou. Entre novamente.');
+      await page.locator('[data-lang="en"]').click();
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByRole('tab').count()).toBe(3);
+    } finally {
+      await clocked.stop();
+    }
+  });
 });
