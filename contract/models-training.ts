@@ -4,6 +4,9 @@ import { AssetId, IsoTime, SensorId, TimestampInput } from './common';
 import { ModelKind, ModelName } from './models-registry';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+/** What a running job is doing, as a code the console says in the operator's language. */
+export const JOB_STEPS = ['preparing', 'training', 'calibrating', 'done', 'cancelling'] as const;
+
 export const JobWire = z.object({
   id: z.string(),
   kind: ModelKind,
@@ -14,6 +17,8 @@ export const JobWire = z.object({
   epoch: z.number().nullable(),
   epochs: z.number().nullable(),
   loss: z.number().nullable(),
+  /** The step the job is on; `message` says it in the station's words. */
+  step: z.enum(JOB_STEPS).nullable(),
   message: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: IsoTime,

@@ -50,14 +50,17 @@ export function cmapssCsv(units?: (u: number) => boolean): string {
 }
 
 /** Polls a training job until it leaves queued/running. */
-export async function waitForJob(s: TestStation, id: string, timeoutMs = 120_000): Promise<{ job: any; progressSeen: number[] }> {
+export async function waitForJob(s: TestStation, id: string, timeoutMs = 120_000): Promise<{ job: any; progressSeen: number[]; stepsSeen: string[] }> {
   const progressSeen: number[] = [];
+  /** Each step the job reported, once per change. */
+  const stepsSeen: string[] = [];
   const end = Date.now() + timeoutMs;
   for (;;) {
     const res = await s.request('GET', `/api/v1/ml/jobs/${id}`);
     if (res.status !== 200) throw new Error(`job poll failed: ${res.status} ${res.text}`);
     progressSeen.push(res.body.progress);
-    if (res.body.state !== 'queued' && res.body.state !== 'running') return { job: res.body, progressSeen };
+    if (res.body.step !== null && res.body.step !== stepsSeen.at(-1)) stepsSeen.push(res.body.step);
+    if (res.body.state !== 'queued' && res.body.state !== 'running') return { job: res.body, progressSeen, stepsSeen };
     if (Date.now() > end) throw new Error(`job ${id} still ${res.body.state} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }

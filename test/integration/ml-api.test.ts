@@ -29,15 +29,24 @@ async function trainAnomaly(extra: Record<string, unknown> = {}) {
   return waitForJob(s, res.body.job.id);
 }
 
+/** True when `seen` follows the order of `order` (each step at most once, none out of place). */
+function inOrder(seen: string[], order: string[]): boolean {
+  const at = seen.map((x) => order.indexOf(x));
+  return at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1]!));
+}
+
 describe('anomaly models through the API', () => {
   it('trains in a worker with progress, registers a staging version, and detects with per-sensor contributions', async () => {
     const health = await s.request('GET', '/api/v1/ml/health');
     expect(health.body).toMatchObject({ status: 'ok', model_loading: 'enabled' });
 
-    const { job, progressSeen } = await trainAnomaly();
+    const { job, progressSeen, stepsSeen } = await trainAnomaly();
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.model_version).toBe(1);
     expect(job.progress).toBe(1);
+    // The step as a code, in order (polling may miss some, never reorder them).
+    expect(job.step).toBe('done');
+    expect(inOrder(stepsSeen, ['preparing', 'training', 'calibrating', 'done'])).toBe(true);
     expect(progressSeen.some((p) => p > 0 && p < 1) || progressSeen.length === 1).toBe(true);
 
     const list = await s.request('GET', '/api/v1/ml/models?kind=anomaly');
@@ -240,8 +249,11 @@ describe('remaining useful life through the API', () => {
 
     const res = await s.request('POST', '/api/v1/ml/train', { body: { kind: 'rul', csv, asset_col: 'unit', time_col: 'cycle', cap: 125, epochs: 6, dataset: 'fd001' } });
     expect(res.status, res.text).toBe(202);
-    const { job } = await waitForJob(s, res.body.job.id, 170_000);
+    const { job, stepsSeen } = await waitForJob(s, res.body.job.id, 170_000);
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
+    expect(job).toMatchObject({ step: 'done', message: 'done' });
+    expect(stepsSeen).toContain('training');
+    expect(inOrder(stepsSeen, ['preparing', 'training', 'calibrating', 'done'])).toBe(true);
     const v = (await s.request('GET', '/api/v1/ml/models/rul.fd001/latest')).body;
     expect(v.metrics.val_rmse).toBeGreaterThan(0);
     const features: string[] = v.params.feature_cols;

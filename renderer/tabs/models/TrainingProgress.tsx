@@ -26,7 +26,7 @@ export function TrainingProgress() {
   const epochText = job.epoch !== null && job.epochs !== null ? t('models.job.epoch', { epoch: job.epoch, epochs: job.epochs }) : null;
   const lossText = job.loss !== null ? t('models.job.loss', { loss: formatSig(job.loss, lng) }) : null;
   // The station's own words for the step it is on (e.g. calibrating after the last epoch).
-  const step = jobStep(job.message, lng);
+  const step = jobStep(job, lng);
   const detail = [epochText, lossText, `${pct} %`, step && t(`models.job.step.${step}`, { message: job.message })].filter(Boolean).join(' · ');
   const started = job.started_at ? Date.parse(job.started_at) : null;
   const ended = job.finished_at ? Date.parse(job.finished_at) : null;

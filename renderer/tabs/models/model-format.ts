@@ -1,6 +1,7 @@
 // Number, duration and metric formatting shared by the Models and
 // Prediction tabs. Scores and metrics are shown with a few significant
 // digits: six decimals of a loss are noise to an operator.
+import type { JobWire } from '../../../contract/models';
 
 /** Metrics, in the order one of them is worth showing as "the" metric of a model. */
 const KEY_METRICS = ['val_rmse', 'val_mae', 'val_recon_error', 'rmse', 'mae', 'f1', 'precision', 'recall'];
@@ -51,19 +52,18 @@ export function formatDuration(ms: number, locale: string): string {
   return parts.join(' ');
 }
 
-/** The steps a training job reports in words (JobWire.message), by what they mean. */
-export type JobStep = 'preparing' | 'calibrating' | 'done' | 'cancelling';
+/** The step a training job is on (JobWire.step). */
+export type JobStep = NonNullable<JobWire['step']>;
 
 /**
- * The step a job's progress message names, so it can be said in the
- * operator's language. A message the console does not know is shown as is
- * in English and left out in other languages.
+ * The step to say for a job, from the station's code, so it reads in the
+ * operator's language. Epochs already say training, so that step adds
+ * nothing; without a code, the station's words are shown as they are in
+ * English and left out in other languages.
  */
-export function jobStep(message: string | null, locale: string): JobStep | 'other' | null {
-  if (!message) return null;
-  if (/^preparing/i.test(message)) return 'preparing';
-  if (/^calibrating/i.test(message)) return 'calibrating';
-  if (/^(calibrated|done)$/i.test(message)) return 'done';
-  if (/^cancelling/i.test(message)) return 'cancelling';
+export function jobStep(job: Pick<JobWire, 'step' | 'message'>, locale: string): Exclude<JobStep, 'training'> | 'other' | null {
+  if (job.step === 'training') return null;
+  if (job.step) return job.step;
+  if (!job.message) return null;
   return locale.toLowerCase().startsWith('en') ? 'other' : null;
 }

@@ -112,7 +112,7 @@ export class TrainingJobs {
       await this.finish(q, 'cancelled');
     } else if (q.job.state === 'running') {
       q.running?.cancel();
-      q.job.progress = { ...q.job.progress, message: 'cancelling' };
+      q.job.progress = { ...q.job.progress, step: 'cancelling', message: 'cancelling' };
     }
     return q.job;
   }
@@ -159,8 +159,10 @@ export class TrainingJobs {
       q.running = this.worker.run(q.task, q.input!, {
         seed: q.seed,
         onProgress: (p) => {
-          // Keep the last epoch and loss when a later phase (calibration) reports only a fraction.
+          // Keep the last epoch and loss when a later phase (calibration) reports only a fraction;
+          // a new step without words of its own drops the previous step's.
           job.progress = { ...job.progress, ...p };
+          if (p.step !== undefined && p.message === undefined) delete job.progress.message;
           const now = this.clock();
           if (now - savedAt >= PROGRESS_EVERY_MS) {
             savedAt = now;
@@ -219,6 +221,7 @@ export function toJobWire(j: Job): JobWire {
     epoch: j.progress.epoch ?? null,
     epochs: j.progress.epochs ?? null,
     loss: j.progress.loss !== undefined && Number.isFinite(j.progress.loss) ? j.progress.loss : null,
+    step: j.progress.step ?? null,
     message: j.progress.message ?? null,
     error: j.error,
     created_at: iso(j.createdAt)!,

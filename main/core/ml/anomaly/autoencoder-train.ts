@@ -131,7 +131,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
     model.dispose();
     optimizer.dispose(); // its moment estimates are tensors the model does not own
   }
-  ctx.progress({ fraction: 1, message: 'calibrated' });
+  ctx.progress({ fraction: 1, step: 'done', message: 'calibrated' });
   const losses = history.history.loss as number[];
   const valLosses = (history.history.val_loss as number[] | undefined) ?? [];
   return {

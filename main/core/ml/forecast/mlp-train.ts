@@ -133,7 +133,7 @@ export async function trainForecastModel(series: RegularSeries, opts: ForecastTr
         }
       }
     });
-    ctx.progress({ fraction: 0.95, message: 'calibrating prediction intervals' });
+    ctx.progress({ fraction: 0.95, step: 'calibrating', message: 'calibrating prediction intervals' });
     const scale = meanStd(x).std || 1;
     const valMae = absErr / count;
     const calBands = conformalBands(calRes.slice(0, horizon), level);
@@ -153,7 +153,7 @@ export async function trainForecastModel(series: RegularSeries, opts: ForecastTr
       format: 'smc-forecast-mlp', version: 1, lookback, horizon, level, stepMs: series.stepMs, mean, std, bands, calibrationWindows: heldOrigins.length,
     };
     const artifact = await captureModel(model);
-    ctx.progress({ fraction: 1 });
+    ctx.progress({ fraction: 1, step: 'done', message: 'done' });
     return {
       artifact, meta, metrics, trainRows: trainOrigins.length,
       params: { lookback, horizon, epochs, level, hidden_units: HIDDEN_UNITS, batch_size: BATCH, learning_rate: LEARNING_RATE, loss: 'mae', target: 'change from last value', calibrated_steps: bands.lo.length },

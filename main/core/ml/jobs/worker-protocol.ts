@@ -1,3 +1,5 @@
+import type { TrainProgress } from '../runtime/train-context';
+
 // Messages between the serving thread and a model worker. A worker runs one
 // task and exits; cancellation is a flag in shared memory, which the worker
 // reads between training batches even while its event loop is busy.
@@ -12,7 +14,7 @@ export interface WorkerStart<T extends string = string> {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; fraction: number; epoch?: number; epochs?: number; loss?: number; message?: string }
+  | ({ type: 'progress' } & TrainProgress)
   | { type: 'done'; result: unknown; backend: string }
   | { type: 'error'; error: SerializedError };
 

@@ -118,7 +118,7 @@ export async function trainRulModel(data: RunToFailureData, opts: RulTrainOption
     );
   }
   await ensureBackend();
-  ctx.progress({ fraction: 0, message: 'preparing windows' });
+  ctx.progress({ fraction: 0, step: 'preparing', message: 'preparing windows' });
   const split = splitAssets(assets, validationFraction, ctx.seed);
   const training = [...split.fit, ...split.calibration];
   const features = chooseFeatures(data, training, cap);
@@ -160,7 +160,7 @@ export async function trainRulModel(data: RunToFailureData, opts: RulTrainOption
       }
       epochsRun = epoch + 1;
       const rmse = windowRmse(unitPredictions(model, cal.set, cal.truth, scale, cap));
-      ctx.progress({ fraction: 0.02 + (0.9 * (epoch + 1)) / epochs, epoch: epoch + 1, epochs, message: `epoch ${epoch + 1}: calibration RMSE ${rmse.toFixed(2)}` });
+      ctx.progress({ fraction: 0.02 + (0.9 * (epoch + 1)) / epochs, epoch: epoch + 1, epochs, step: 'training', message: `epoch ${epoch + 1}: calibration RMSE ${rmse.toFixed(2)}` });
       if (best === null || rmse < best.rmse) {
         best?.weights.forEach((w) => w.dispose());
         best = { rmse, epoch: epoch + 1, weights: model.getWeights().map((w) => w.clone()) };
@@ -170,7 +170,7 @@ export async function trainRulModel(data: RunToFailureData, opts: RulTrainOption
     }
     model.setWeights(best!.weights);
 
-    ctx.progress({ fraction: 0.94, message: 'calibrating the interval' });
+    ctx.progress({ fraction: 0.94, step: 'calibrating', message: 'calibrating the interval' });
     const calPred = unitPredictions(model, cal.set, cal.truth, scale, cap);
     const bands = calibrateBands(concat(calPred.map((u) => u.predicted)), concat(calPred.map((u) => u.truth)), level);
     const valPred = unitPredictions(model, val.set, val.truth, scale, cap);
@@ -208,7 +208,7 @@ export async function trainRulModel(data: RunToFailureData, opts: RulTrainOption
       features: k,
       interval_level: level,
     };
-    ctx.progress({ fraction: 1, message: 'done' });
+    ctx.progress({ fraction: 1, step: 'done', message: 'done' });
     return {
       artifact,
       meta,

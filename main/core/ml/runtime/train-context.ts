@@ -1,6 +1,9 @@
 // What a training function gets from whoever runs it (a worker thread, the
 // CLI, a test): the seed, a progress sink and a cancellation check.
 
+/** The step a training is on (the contract's JOB_STEPS). */
+export type TrainStep = 'preparing' | 'training' | 'calibrating' | 'done' | 'cancelling';
+
 export interface TrainProgress {
   /** 0..1 of the whole job. */
   fraction: number;
@@ -8,6 +11,8 @@ export interface TrainProgress {
   epochs?: number;
   loss?: number;
   valLoss?: number;
+  step?: TrainStep;
+  /** The step in the station's words, for logs and integrators. */
   message?: string;
 }
 
@@ -50,6 +55,7 @@ export function fitCallbacks(
         fraction: from + ((to - from) * (epoch + 1)) / epochs,
         epoch: epoch + 1,
         epochs,
+        step: 'training',
         ...(logs?.loss !== undefined ? { loss: logs.loss } : {}),
         ...(logs?.val_loss !== undefined ? { valLoss: logs.val_loss } : {}),
       });
