@@ -216,6 +216,9 @@ export const recommend = defineOperation({
       stage: ModelStage,
       metric: z.string(),
       value: z.number(),
+      /** How many versions that are not archived were compared on `metric` (1: the only one). */
+      candidates: z.number().int().positive(),
+      /** The choice in the station's words. */
       reason: z.string(),
     })),
     retraining: z.array(RecommendationWire),

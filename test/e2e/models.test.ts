@@ -173,6 +173,9 @@ describe('Models and Prediction tabs (Chromium)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => confirm.count()).toBe(0);
     expect(await v1.getAttribute('data-stage')).toBe('production');
+    // The best model for its sensor type, and why, from the count the station gives.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('rec-best').textContent()).toContain('The only version that is not archived with a val_recon_error');
     await screenshot(page, '09-models');
   }, 240_000);
 

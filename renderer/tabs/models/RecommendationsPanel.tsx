@@ -61,7 +61,7 @@ export function RecommendationsPanel() {
                       {b.metric} = {formatSig(b.value, lng)}
                     </span>
                   </div>
-                  <p className="muted">{t('models.rec.bestReason', { metric: b.metric })}</p>
+                  <p className="muted">{t('models.rec.bestReason', { metric: b.metric, count: b.candidates })}</p>
                 </li>
               ))}
             </ul>

@@ -314,9 +314,10 @@ describe('model registry: summaries and recommendations', () => {
       [null, 'rul', 'rul.fd001', 2, 17.25],
     ]);
     const rul = best.find((b) => b.kind === 'rul')!;
-    expect(rul).toMatchObject({ metric: 'val_rmse', stage: 'staging' });
+    expect(rul).toMatchObject({ metric: 'val_rmse', stage: 'staging', candidates: 3 });
     expect(rul.reason).toBe('lowest validation RMSE (val_rmse 17.25) among 3 non-archived rul model versions with no sensor type');
     expect(best.find((b) => b.sensorType === 'pressure')!.reason).toMatch(/^the only non-archived forecast model version for sensor type pressure/);
+    expect(best.find((b) => b.sensorType === 'pressure')!.candidates).toBe(1);
 
     reg.promote('fc.t1', 2, 'archived', null);
     best = reg.recommend({ sensorType: 'temperature', limit: 50 });
@@ -325,6 +326,7 @@ describe('model registry: summaries and recommendations', () => {
       ['temperature+vibration', 'anomaly', 'an.m1', 1], // a multi-sensor model counts for each of its types
     ]);
     expect(best[0]!.reason).toBe('lowest validation normalised MAE (val_nmae 0.18) among 2 non-archived forecast model versions for sensor type temperature');
+    expect(best[0]!.candidates).toBe(2);
     expect(reg.recommend({ limit: 2 })).toHaveLength(2);
     expect(reg.recommend({ sensorType: 'humidity', limit: 50 })).toEqual([]);
   });

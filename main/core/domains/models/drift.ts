@@ -83,7 +83,7 @@ export function recommendations(ctx: ModelsContext, input: ParsedInputOf<'ml.rec
   const best = ctx.registry.recommend({ ...(input.sensor_type ? { sensorType: input.sensor_type } : {}), limit: input.limit });
   return {
     best: best.map((b) => ({
-      sensor_type: b.sensorType, kind: b.kind, model_name: b.name, model_version: b.version, stage: b.stage, metric: b.metric, value: b.value, reason: b.reason,
+      sensor_type: b.sensorType, kind: b.kind, model_name: b.name, model_version: b.version, stage: b.stage, metric: b.metric, value: b.value, candidates: b.candidates, reason: b.reason,
     })),
     retraining: ctx.recommendations.open(input.limit).map(recommendationToWire),
   };

@@ -42,7 +42,7 @@ export function bestModels(records: readonly ModelVersionRecord[], filter: { sen
     const reason = g.length === 1
       ? `the only non-archived ${winner.kind} model version ${scope} with a ${label} (${key} ${fmt(value)})`
       : `lowest ${label} (${key} ${fmt(value)}) among ${g.length} non-archived ${winner.kind} model versions ${scope}`;
-    best.push({ sensorType: winner.sensorType, kind: winner.kind, name: winner.name, version: winner.version, stage: winner.stage, metric: key, value, reason });
+    best.push({ sensorType: winner.sensorType, kind: winner.kind, name: winner.name, version: winner.version, stage: winner.stage, metric: key, value, candidates: g.length, reason });
   }
   best.sort((a, b) => cmpType(a.sensorType, b.sensorType) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
   return best.slice(0, filter.limit);

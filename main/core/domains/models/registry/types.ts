@@ -80,6 +80,8 @@ export interface BestModel {
   stage: ModelStage;
   metric: string;
   value: number;
+  /** Versions compared (not archived, with the metric). */
+  candidates: number;
   reason: string;
 }
 
