@@ -10,6 +10,11 @@ import type { Logger } from '../../platform/log';
 // use and kept; if it cannot start or dies, it is not restarted: the error
 // is logged once and online scoring goes on, on the serving thread, with
 // the same arithmetic (online-model.ts) — slower under load, never wrong.
+// A worker that does not answer a step in time is treated as dead too, so
+// online scoring never waits forever.
+
+/** Longer than any step takes: a backlog of 200 import chunks of 5,000 rows is about 5 s. */
+const STEP_TIMEOUT_MS = 60_000;
 
 /** The worker is gone (it could not start, or it exited): score on this thread instead. */
 export class OnlineWorkerGone extends Error {
@@ -23,12 +28,13 @@ export class OnlineScoringWorker {
   private worker: Worker | undefined;
   private failure: string | null = null;
   private readonly loaded = new Set<string>();
-  private readonly waiting = new Map<number, { resolve: (s: OnlineStep) => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (s: OnlineStep) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   private nextId = 1;
 
   constructor(
     private readonly script: string | null,
     private readonly log: Logger,
+    private readonly stepTimeoutMs = STEP_TIMEOUT_MS,
   ) {}
 
   /** Where steps run, and why not in the worker when they do not. */
@@ -52,7 +58,12 @@ export class OnlineScoringWorker {
     }
     const id = this.nextId++;
     return new Promise<OnlineStep>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.fail(w, `it did not answer within ${this.stepTimeoutMs / 1000} s`);
+        void w.terminate();
+      }, this.stepTimeoutMs);
+      timer.unref();
+      this.waiting.set(id, { resolve, reject, timer });
       this.post(w, { type: 'step', id, key, state, rows, cuts }, [rows.buffer as ArrayBuffer]);
     });
   }
@@ -69,7 +80,10 @@ export class OnlineScoringWorker {
     this.worker = undefined;
     this.failure ??= 'the online scoring worker was stopped with the station';
     this.loaded.clear();
-    for (const p of this.waiting.values()) p.reject(new OnlineWorkerGone('the online scoring worker was stopped with the station'));
+    for (const p of this.waiting.values()) {
+      clearTimeout(p.timer);
+      p.reject(new OnlineWorkerGone('the online scoring worker was stopped with the station'));
+    }
     this.waiting.clear();
     if (w) await w.terminate();
   }
@@ -94,6 +108,7 @@ export class OnlineScoringWorker {
       const p = this.waiting.get(msg.id);
       if (!p) return;
       this.waiting.delete(msg.id);
+      clearTimeout(p.timer);
       if (msg.ok) p.resolve({ scores: msg.scores, snapshots: msg.snapshots });
       else {
         const { message, code, details } = msg.error;
@@ -112,7 +127,10 @@ export class OnlineScoringWorker {
     this.failure = `the online scoring worker stopped: ${reason}`;
     this.loaded.clear();
     this.log.error({ worker: this.script, reason }, 'the online scoring worker stopped; online scoring continues on the serving thread');
-    for (const p of this.waiting.values()) p.reject(new OnlineWorkerGone(this.failure));
+    for (const p of this.waiting.values()) {
+      clearTimeout(p.timer);
+      p.reject(new OnlineWorkerGone(this.failure));
+    }
     this.waiting.clear();
   }
 }
