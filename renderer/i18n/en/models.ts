@@ -222,6 +222,7 @@ export const models = {
     retrainingEmpty: 'No drift detected: nothing needs retraining.',
     prepare: 'Prepare retraining of {{name}}',
     prepareNew: 'Prepare a forecast model for {{sensor}}',
+    bestReason_zero: 'No version that is not archived has a {{metric}}',
     bestReason_one: 'The only version that is not archived with a {{metric}}',
     bestReason_other: 'Lowest {{metric}} of the {{count}} versions that are not archived',
     detections_zero: '{{count}} detections',

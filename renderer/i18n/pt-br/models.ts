@@ -223,6 +223,7 @@ export const models: typeof en = {
     retrainingEmpty: 'Nenhuma deriva detectada: nada precisa de retreino.',
     prepare: 'Preparar o retreino de {{name}}',
     prepareNew: 'Preparar um modelo de previsão para {{sensor}}',
+    bestReason_zero: 'Nenhuma versão não arquivada tem {{metric}}',
     bestReason_one: 'A única versão não arquivada com {{metric}}',
     bestReason_other: 'Menor {{metric}} entre as {{count}} versões não arquivadas',
     detections_zero: '{{count}} detecções',
