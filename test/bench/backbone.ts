@@ -77,7 +77,7 @@ async function assetRounds(url: string, raw: RawInserts, live: number[][], prefi
         },
       }],
     });
-    if (run.non2xx > 0) throw new Error(`ingest: ${run.non2xx} responses were not 2xx`);
+    if (run.non2xx > 0) throw new Error(`ingest: ${run.non2xx} responses were not 2xx (${JSON.stringify((run as { statusCodeStats?: unknown }).statusCodeStats)})`);
     // Online scoring runs after each commit: the round ends when it has caught up.
     const wait = await drained(url);
     drains.push(Math.round(wait));
