@@ -111,7 +111,7 @@ async function scoredIngest(raw: RawInserts): Promise<void> {
     for (const row of await benchScoredIngest(station.url, raw)) record(row);
   } catch (err) {
     // What the station logged (warnings and errors) says why a request failed.
-    throw new Error(`${(err as Error).message}\nthe station's last log lines:\n${station.output().slice(-3000)}`);
+    throw new Error(`${(err as Error).message}\nthe station's last log lines:\n${station.output().slice(-3000)}`, { cause: err });
   } finally {
     station.child.kill('SIGTERM');
   }
