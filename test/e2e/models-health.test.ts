@@ -100,7 +100,8 @@ describe('the model runtime on the Models tab (Chromium)', () => {
     expect(await ok.getByTestId('train-unavailable').count()).toBe(0);
   });
 
-  it('says a full training queue with the wait the station asks for (429)', async () => {
+  /** A station with a kiln's readings, signed in, the Models tab's training form set to forecast its sensor. */
+  async function forecastFormReady() {
     const s = await startStation({}, { rendererDir });
     stations.push(s);
     const readings = Array.from({ length: 2 * N }, (_, i) => reading(SENSOR, END - (2 * N - 1 - i) * 60_000, 300 + Math.sin(i / 7) * 5, { sensor_type: 'temperature', unit: 'C', asset_id: 'kiln-1' }));
@@ -110,6 +111,11 @@ describe('the model runtime on the Models tab (Chromium)', () => {
     const form = page.getByTestId('train-form');
     await form.getByLabel(/^Forecast/).check();
     await expect.poll(() => form.getByLabel('Sensor', { exact: true }).inputValue()).toBe(SENSOR);
+    return { s, page, form };
+  }
+
+  it('says a full training queue with the wait the station asks for (429)', async () => {
+    const { s, page, form } = await forecastFormReady();
 
     // Meanwhile this same session queues two long jobs (another tab of the console, a script): its share of the queue.
     const { csrf_token: csrf } = await (await page.request.get(`${s.url}/api/v1/auth/whoami`)).json();
@@ -138,15 +144,7 @@ describe('the model runtime on the Models tab (Chromium)', () => {
   });
 
   it('says a station-wide full training queue with its wait (503)', async () => {
-    const s = await startStation({}, { rendererDir });
-    stations.push(s);
-    const readings = Array.from({ length: 2 * N }, (_, i) => reading(SENSOR, END - (2 * N - 1 - i) * 60_000, 300 + Math.sin(i / 7) * 5, { sensor_type: 'temperature', unit: 'C', asset_id: 'kiln-1' }));
-    expect((await s.request('POST', '/api/v1/data/ingest', { body: readings })).status).toBe(200);
-    const page = await signedIn(s);
-    await openModels(page);
-    const form = page.getByTestId('train-form');
-    await form.getByLabel(/^Forecast/).check();
-    await expect.poll(() => form.getByLabel('Sensor', { exact: true }).inputValue()).toBe(SENSOR);
+    const { s, page, form } = await forecastFormReady();
     // Meanwhile four other callers (gateways, scripts) fill the whole queue, two jobs each.
     const jobs: string[] = [];
     for (let k = 0; k < 4; k++) {
