@@ -2,7 +2,7 @@ import { toIso } from '../../../../contract/timestamp';
 import type { Consumer, TxWork } from '../../backbone';
 import { loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta } from '../../ml/anomaly';
 import { stepThroughCuts, type OnlineStep } from '../../ml/anomaly/online-step';
-import { isAnomaly, isCleared, isOnset } from '../../ml/anomaly/packed-scores';
+import { isAnomaly, isCleared, isOnset, packScores } from '../../ml/anomaly/packed-scores';
 import { ensureBackend } from '../../ml/runtime/backend';
 import type { StoredEvent, Tx } from '../../platform/write-queue';
 import { resolveFor, type ModelsContext } from './context';
@@ -157,7 +157,7 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
       }
     }
     for (const [assetId, run] of runs) {
-      const step = run.matrix.length > 0 ? await pass(run) : { scores: { score: new Float64Array(0), flags: new Uint8Array(0), onsets: [] }, snapshots: [] };
+      const step = run.matrix.length > 0 ? await pass(run) : { scores: packScores([]), snapshots: [] };
       settle(assetId, run, step);
       working.set(assetId, run.touches[run.touches.length - 1]!.state!);
     }

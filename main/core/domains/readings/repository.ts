@@ -70,30 +70,18 @@ export const MAX_READINGS_PER_SENSOR = 2_000_000;
 const PAGE = 50_000;
 
 export class ReadingsRepo {
-  private readonly insertStmt;
   /** Multi-row inserts by row count (1–64), prepared when first needed. */
   private readonly chunkStmts = new Map<number, Statement>();
-  private readonly valueAt;
   private readonly storedAt;
   private readonly batchStmt;
   /** Listing SQL varies with the filters present; each shape is prepared once. */
   private readonly listStatements = new Map<string, Statement<unknown[], ExportRow>>();
 
   constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare<[number, number, number, number | null, string | null, number, number]>(
-      'INSERT INTO readings (sensor_key, timestamp, value, quality, metadata, ingested_at, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sensor_key, timestamp) DO NOTHING',
-    );
-    this.valueAt = db.prepare<[number, number], { value: number }>('SELECT value FROM readings WHERE sensor_key = ? AND timestamp = ?');
     this.storedAt = db.prepare<[number, number], { value: number; stored_seq: number | null }>('SELECT value, stored_seq FROM readings WHERE sensor_key = ? AND timestamp = ?');
     this.batchStmt = db
       .prepare<[number, number, number, number]>('SELECT timestamp, value FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? AND stored_seq = ? ORDER BY timestamp')
       .raw(true);
-  }
-
-  /** Inserts unless (sensor, timestamp) exists; returns the stored value when it already did. */
-  insert(tx: Tx, storedSeq: number, sensorKey: number, ts: number, value: number, quality: number | null, metadata: string | null): { inserted: true } | { inserted: false; storedValue: number } {
-    if (this.insertStmt.run(sensorKey, ts, value, quality, metadata, tx.now, storedSeq).changes === 1) return INSERTED;
-    return { inserted: false, storedValue: this.valueAt.get(sensorKey, ts)!.value };
   }
 
   /**

@@ -6,15 +6,14 @@ import type { OnlineScore, SensorShare } from './types';
 // serving thread packs its own scores the same way when it scores in place,
 // so one loop reads both.
 
-const ABOVE = 1;
-const ANOMALY = 2;
-const ONSET = 4;
-const CLEARED = 8;
+const ANOMALY = 1;
+const ONSET = 2;
+const CLEARED = 4;
 
 export interface PackedScores {
   /** One per row, as float32 decimals. */
   score: Float64Array;
-  /** Bit flags per row: above the threshold, alarm on, onset, cleared. */
+  /** Bit flags per row: alarm on, onset, cleared. */
   flags: Uint8Array;
   /** [row, shares] of each row that raised the alarm. */
   onsets: Array<[number, SensorShare[]]>;
@@ -28,7 +27,7 @@ export function packScores(list: readonly OnlineScore[]): PackedScores {
   for (let i = 0; i < n; i++) {
     const s = list[i]!;
     score[i] = s.score;
-    flags[i] = (s.above ? ABOVE : 0) | (s.anomaly ? ANOMALY : 0) | (s.onset ? ONSET : 0) | (s.cleared ? CLEARED : 0);
+    flags[i] = (s.anomaly ? ANOMALY : 0) | (s.onset ? ONSET : 0) | (s.cleared ? CLEARED : 0);
     if (s.onset) onsets.push([i, s.contributions ?? []]);
   }
   return { score, flags, onsets };

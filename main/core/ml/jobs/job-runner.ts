@@ -56,7 +56,10 @@ export function runTask<T extends WorkerTaskName>(
       void worker.terminate();
     };
     worker.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'progress') opts.onProgress?.(msg);
+      if (msg.type === 'progress') {
+        const { type: _type, ...progress } = msg;
+        opts.onProgress?.(progress);
+      }
       else if (msg.type === 'done') settle(() => resolvePromise({ value: msg.result as TaskResult<T>, backend: msg.backend }));
       else if (msg.type === 'error') {
         settle(() => {
