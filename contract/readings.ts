@@ -142,17 +142,23 @@ export const listReadings = defineOperation({
 });
 
 export const SeriesPoint = z.object({
-  /** Bucket start. */
+  /** Bucket start; the first and last bucket hold only the readings inside from..to. */
   t: IsoTime,
   min: z.number(),
   max: z.number(),
   mean: z.number(),
   count: z.number(),
+  /** The bucket's earliest and latest reading values. */
+  first: z.number(),
+  last: z.number(),
 });
+
+/** What a series was built from: raw readings, or the 1 minute, 1 hour or 1 day rollups. */
+export const SERIES_SOURCES = ['raw', '1m', '1h', '1d'] as const;
 
 export const readingSeries = defineOperation({
   name: 'readings.series',
-  summary: 'At most `points` time buckets (min, max, mean, count) of one sensor, for charts.',
+  summary: 'At most `points` time buckets (min, max, mean, count, first, last) of one sensor, for charts. Long ranges are read from rollups kept with the readings, short ones from the readings; either way the figures are those of the raw readings.',
   tag: 'readings',
   access: 'read',
   input: z.object({
@@ -166,6 +172,7 @@ export const readingSeries = defineOperation({
     from: IsoTime.nullable(),
     to: IsoTime.nullable(),
     bucket_ms: z.number(),
+    source: z.enum(SERIES_SOURCES),
     points: z.array(SeriesPoint),
   }),
   http: { method: 'GET', path: '/api/v1/sensors/{id}/series' },

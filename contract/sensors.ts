@@ -15,6 +15,8 @@ export const SensorWire = z.object({
   last_timestamp: IsoTime.nullable(),
   /** Value of the reading with the newest timestamp (a backfill of older readings does not change it). */
   last_value: z.number().nullable(),
+  /** Days this sensor's raw readings are kept; null: the station's `raw-retention-days` applies (rollups are kept for ever). */
+  raw_retention_days: z.number().int().nullable(),
 });
 export type SensorWire = z.infer<typeof SensorWire>;
 
@@ -42,10 +44,16 @@ export const getSensor = defineOperation({
 });
 
 const finiteOrNull = z.number({ error: 'expected a number or null' }).finite().nullable();
+const retentionDays = z
+  .number({ error: 'expected a whole number of days from 1 to 36500, or null' })
+  .int({ message: 'expected a whole number of days from 1 to 36500, or null' })
+  .min(1, { message: 'expected a whole number of days from 1 to 36500, or null' })
+  .max(36500, { message: 'expected a whole number of days from 1 to 36500, or null' })
+  .nullable();
 
 export const updateSensor = defineOperation({
   name: 'sensors.update',
-  summary: 'Set a sensor\'s asset, type, unit or expected range (audited).',
+  summary: 'Set a sensor\'s asset, type, unit, expected range or raw-reading retention in days (null: the station\'s setting) (audited).',
   tag: 'sensors',
   access: 'operate',
   input: z
@@ -56,6 +64,7 @@ export const updateSensor = defineOperation({
       unit: Unit.nullable().optional(),
       expected_min: finiteOrNull.optional(),
       expected_max: finiteOrNull.optional(),
+      raw_retention_days: retentionDays.optional(),
     })
     .strict(),
   output: SensorWire,

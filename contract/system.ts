@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoTime } from './common';
 import { defineContract, defineOperation } from './operation';
 
 export const health = defineOperation({
@@ -13,7 +14,7 @@ export const health = defineOperation({
 
 export const healthDb = defineOperation({
   name: 'health.db',
-  summary: 'Database health: schema version, size, journal mode, a timed probe query.',
+  summary: 'Database health: schema version, size, journal mode, free disk against the floor, the oldest raw reading, a timed probe query.',
   tag: 'health',
   access: 'read',
   input: z.object({}).strict(),
@@ -27,6 +28,15 @@ export const healthDb = defineOperation({
     sensors: z.number(),
     readings: z.number(),
     probe_ms: z.number(),
+    /** Bytes the station may still write on the data directory's file system; null where the platform cannot say. */
+    free_bytes: z.number().nullable(),
+    /** Below this, ingest and import answer 507 `insufficient_storage` (0: never). */
+    disk_floor_bytes: z.number(),
+    disk: z.enum(['ok', 'below_floor', 'unknown']),
+    /** The oldest raw reading still stored (retention deletes older ones; rollups are kept). */
+    oldest_raw_timestamp: IsoTime.nullable(),
+    /** The station's raw retention in days; null: raw readings are kept for ever unless a sensor sets its own. */
+    raw_retention_days: z.number().nullable(),
   }),
   http: { method: 'GET', path: '/health/db' },
 });

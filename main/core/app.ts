@@ -10,7 +10,7 @@ import type { DomainModule } from './domains/domain';
 import { createEventsDomain } from './domains/events';
 import { createImportsDomain } from './domains/imports';
 import { createModelsDomain, modelsMigrations } from './domains/models';
-import { createReadingsDomain, readingsMigrations } from './domains/readings';
+import { createReadingsDomain, createRetention, readingsMigrations, type RetentionOptions } from './domains/readings';
 import { createSensorsDomain, sensorsMigrations } from './domains/sensors';
 import { createSystemDomain } from './domains/system';
 import { IdempotencyStore } from './http/idempotency-store';
@@ -20,6 +20,7 @@ import { buildServer } from './http/server';
 import { invokeOperation } from './invoke';
 import { systemClock, type Clock } from './platform/clock';
 import { dbFileIn, openDatabase, type Db } from './platform/db';
+import { createDiskGuard, type DiskGuardOptions } from './platform/disk-space';
 import { createLogger, type Logger } from './platform/log';
 import { sequence } from './platform/migrate';
 import { initial } from './platform/migrations/0001-initial';
@@ -52,6 +53,10 @@ export interface StationOptions {
   limits?: Partial<LimitOptions>;
   maxConnections?: number;
   idleSocketMs?: number;
+  /** Free bytes of the data directory's file system, and how long a reading is trusted (tests: a full disk). */
+  disk?: Pick<DiskGuardOptions, 'freeBytes' | 'cacheMs'>;
+  /** Retention batch size and first-pass delay (tests: small batches, no timer pass). */
+  retention?: Pick<RetentionOptions, 'batchRows' | 'firstDelayMs'>;
 }
 
 export interface Station {
@@ -88,26 +93,35 @@ function setupPlatform(config: StationConfig, opts: StationOptions) {
   const dbFile = dbFileIn(config.dataDir);
   const db = openDatabase(dbFile, { synchronous: config.dbSynchronous, migrations: MIGRATIONS, onWarning: (m) => log.warn(m) });
   const metrics = new StationMetrics(dbFile);
-  return { log, clock, db, dbFile, metrics };
+  const disk = createDiskGuard({ dir: config.dataDir, floorMb: config.diskFloorMb, ...opts.disk });
+  return { log, clock, db, dbFile, metrics, disk };
 }
 
 function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Backbone, config: StationConfig, opts: StationOptions, station: () => string) {
-  const { db, clock, log, metrics, dbFile } = platform;
+  const { db, clock, log, metrics, dbFile, disk } = platform;
+  const requireFreeDisk = () => disk.requireFreeDisk();
   const writer = backbone.writer;
   const audit = createAuditDomain(db);
   const auth = createAuthDomain({ db, writer, clock, log, audit: audit.log, bootstrapKey: config.bootstrapKey, station });
   const sensors = createSensorsDomain({ db, writer, audit: audit.log });
-  const readings = createReadingsDomain({ db, writer, clock, metrics, sensors: sensors.api });
-  const imports = createImportsDomain({ db, writer, clock, metrics, log, readings: readings.api });
+  const readings = createReadingsDomain({ db, writer, clock, metrics, sensors: sensors.api, requireFreeDisk });
+  const imports = createImportsDomain({ db, writer, clock, metrics, log, readings: readings.api, requireFreeDisk });
+  const retention = createRetention(
+    { db, writer, clock, log, metrics, sensors: sensors.api },
+    { globalDays: config.rawRetentionDays ?? null, intervalMs: config.retentionIntervalS * 1000, ...opts.retention },
+  );
   const models = createModelsDomain({
     db, writer, clock, log, audit: audit.log, sensors: sensors.api, readings: readings.api, disabled: config.disableModelLoading,
     ...(opts.mlWorkerScript !== undefined ? { workerScript: opts.mlWorkerScript } : {}),
     ...(opts.onlineWorkerScript !== undefined ? { onlineWorkerScript: opts.onlineWorkerScript } : {}),
   });
   const events = createEventsDomain({ backbone, audit: audit.log, heartbeatMs: opts.sseHeartbeatMs ?? 15_000 });
-  const system = createSystemDomain({ db, dbFile, clock, version: VERSION, sensors: sensors.api });
+  const system = createSystemDomain({
+    db, dbFile, clock, version: VERSION, sensors: sensors.api, disk,
+    rawRetentionDays: config.rawRetentionDays ?? null, oldestRawTimestamp: retention.oldestRawTimestamp,
+  });
   const modules: DomainModule[] = [system, auth.module, audit.module, sensors.module, readings.module, imports, models.module, events] as unknown as DomainModule[];
-  return { modules, handlers: combineHandlers(modules), auth, parts: { sensors: sensors.api, readings: readings.api, models: models.ctx, auth } };
+  return { modules, handlers: combineHandlers(modules), auth, parts: { sensors: sensors.api, readings: readings.api, models: models.ctx, auth, retention, disk } };
 }
 
 /** One handler per operation, from every domain; a missing or doubled one stops the start. */
@@ -160,6 +174,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
       const purge = () => backbone.writer.write((tx) => idempotency.purge(tx)).catch((err: unknown) => log.warn({ err }, 'could not purge old idempotency records'));
       void purge();
       housekeeping = setInterval(() => void purge(), 3600_000).unref();
+      domains.parts.retention.start();
     },
 
     async start() {
@@ -180,6 +195,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
       if (stopped) return;
       stopped = true;
       if (housekeeping) clearInterval(housekeeping);
+      await domains.parts.retention.stop();
       backbone.hub.close();
       await http.close();
       await backbone.dispatcher.stop();

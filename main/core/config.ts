@@ -95,6 +95,18 @@ const settings = {
     flag: 'disable-model-loading', env: 'SMC_DISABLE_MODEL_LOADING', fileKey: 'disableModelLoading', schema: boolFrom,
     help: 'offline or safe mode: load and train no models; detectors use statistics (default false)',
   },
+  rawRetentionDays: {
+    flag: 'raw-retention-days', env: 'SMC_RAW_RETENTION_DAYS', fileKey: 'rawRetentionDays', schema: intFrom(1, 36500, 'a whole number of days from 1 to 36500'),
+    help: 'delete raw readings older than this many days (rollups are kept); a sensor may set its own (default: keep for ever)',
+  },
+  retentionIntervalS: {
+    flag: 'retention-interval-s', env: 'SMC_RETENTION_INTERVAL_S', fileKey: 'retentionIntervalS', schema: intFrom(1, 604_800, 'a whole number of seconds from 1 to 604800'),
+    help: 'seconds between retention passes (default 300)',
+  },
+  diskFloorMb: {
+    flag: 'disk-floor-mb', env: 'SMC_DISK_FLOOR_MB', fileKey: 'diskFloorMb', schema: intFrom(0, 1_000_000_000, 'a whole number of MiB from 0 to 1000000000'),
+    help: 'refuse ingest and import (507) while the data directory\'s disk has less free space than this, in MiB (default 256; 0: off)',
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof settings;
@@ -113,6 +125,12 @@ export interface StationConfig {
   disableModelLoading: boolean;
   /** Deliveries of one event to a consumer before it is dead-lettered for that consumer. */
   eventMaxAttempts: number;
+  /** Raw readings older than this are deleted in the background (a sensor's own setting wins); absent: kept for ever. */
+  rawRetentionDays?: number;
+  /** Seconds between the starts of two retention passes. */
+  retentionIntervalS: number;
+  /** Free space (MiB) below which ingest and import are refused with 507; 0: never refused. */
+  diskFloorMb: number;
 }
 
 export const CONFIG_FILE_NAME = 'config.json';
@@ -179,7 +197,11 @@ export function loadConfig(sources: ConfigSources = {}): StationConfig {
     signInLink: value('signInLink', file) ?? true,
     disableModelLoading: value('disableModelLoading', file) ?? false,
     eventMaxAttempts: value('eventMaxAttempts', file) ?? 5,
+    retentionIntervalS: value('retentionIntervalS', file) ?? 300,
+    diskFloorMb: value('diskFloorMb', file) ?? 256,
   };
+  const rawRetentionDays = value('rawRetentionDays', file);
+  if (rawRetentionDays !== undefined) config.rawRetentionDays = rawRetentionDays;
   const bootstrapKey = value('bootstrapKey', file);
   if (bootstrapKey !== undefined) config.bootstrapKey = bootstrapKey;
   if (tlsCert !== undefined && tlsKey !== undefined) config.tls = { certFile: tlsCert, keyFile: tlsKey };

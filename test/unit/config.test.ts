@@ -67,6 +67,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, flags: { 'data-dir': d } })).toThrow(/invalid setting port \(config.json "port"="abc"\)/);
   });
 
+  it('reads retention and the disk floor: raw readings kept for ever, a pass every 300 s, a 256 MiB floor by default', () => {
+    const d = dir();
+    const defaults = loadConfig({ env: {}, flags: { 'data-dir': d } });
+    expect(defaults.rawRetentionDays).toBeUndefined();
+    expect(defaults).toMatchObject({ retentionIntervalS: 300, diskFloorMb: 256 });
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ rawRetentionDays: 90, retentionIntervalS: 60, diskFloorMb: 0 }));
+    expect(loadConfig({ env: {}, flags: { 'data-dir': d } })).toMatchObject({ rawRetentionDays: 90, retentionIntervalS: 60, diskFloorMb: 0 });
+    const env = loadConfig({ env: { SMC_RAW_RETENTION_DAYS: '30', SMC_RETENTION_INTERVAL_S: '5', SMC_DISK_FLOOR_MB: '1024' }, flags: { 'data-dir': d } });
+    expect(env).toMatchObject({ rawRetentionDays: 30, retentionIntervalS: 5, diskFloorMb: 1024 });
+    const flags = loadConfig({ env: { SMC_RAW_RETENTION_DAYS: '30' }, flags: { 'data-dir': d, 'raw-retention-days': '7', 'retention-interval-s': '1', 'disk-floor-mb': '512' } });
+    expect(flags).toMatchObject({ rawRetentionDays: 7, retentionIntervalS: 1, diskFloorMb: 512 });
+  });
+
+  it('refuses bad retention and disk-floor settings, naming each', () => {
+    const d = dir();
+    const load = (env: Record<string, string>) => () => loadConfig({ env, flags: { 'data-dir': d } });
+    expect(load({ SMC_RAW_RETENTION_DAYS: '0' })).toThrow(/^invalid setting rawRetentionDays \(SMC_RAW_RETENTION_DAYS="0"\): expected a whole number of days from 1 to 36500$/);
+    expect(load({ SMC_RAW_RETENTION_DAYS: '36501' })).toThrow(/rawRetentionDays/);
+    expect(load({ SMC_RAW_RETENTION_DAYS: '90d' })).toThrow(/rawRetentionDays/);
+    expect(load({ SMC_RETENTION_INTERVAL_S: '0' })).toThrow(/^invalid setting retentionIntervalS \(SMC_RETENTION_INTERVAL_S="0"\): expected a whole number of seconds/);
+    expect(load({ SMC_DISK_FLOOR_MB: '-1' })).toThrow(/^invalid setting diskFloorMb \(SMC_DISK_FLOOR_MB="-1"\): expected a whole number of MiB/);
+    expect(() => loadConfig({ env: {}, flags: { 'data-dir': d, 'disk-floor-mb': '1.5' } })).toThrow(/invalid setting diskFloorMb \(--disk-floor-mb="1.5"\)/);
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ rawRetentionDays: 1.5 }));
+    expect(load({})).toThrow(/invalid setting rawRetentionDays \(config.json "rawRetentionDays"=1.5\)/);
+  });
+
   it('places the data directory per platform', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/smart-maintenance-console');
     expect(defaultDataDir({ APPDATA: 'C:\\A' }, 'win32')).toContain('smart-maintenance-console');

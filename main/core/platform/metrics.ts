@@ -13,6 +13,7 @@ export class StationMetrics {
   readonly commitDuration: Histogram;
   readonly commitJobs: Histogram;
   readonly eventsWritten: Counter;
+  readonly retentionDeleted: Counter;
 
   constructor(dbFile: string) {
     collectDefaultMetrics({ register: this.registry, prefix: 'smc_', eventLoopMonitoringPrecision: 20 });
@@ -50,6 +51,11 @@ export class StationMetrics {
     this.eventsWritten = new Counter({
       name: 'smc_events_written_total',
       help: 'Events committed to the outbox',
+      registers: [this.registry],
+    });
+    this.retentionDeleted = new Counter({
+      name: 'smc_retention_deleted_readings_total',
+      help: 'Raw readings deleted by retention (rollups are kept)',
       registers: [this.registry],
     });
     new Gauge({

@@ -19,7 +19,7 @@ function ownerOf(p: Principal | null): string | null {
   return p ? (p.keyId ?? p.id) : null;
 }
 
-export function createImportsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; log: Logger; readings: ReadingsApi }) {
+export function createImportsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; log: Logger; readings: ReadingsApi; requireFreeDisk: () => void }) {
   const imports = new ImportsRepo(deps.db);
   const importDeps = { writer: deps.writer, clock: deps.clock, metrics: deps.metrics, readings: deps.readings, imports };
 
@@ -30,6 +30,8 @@ export function createImportsDomain(deps: { db: Db; writer: WriteQueue; clock: C
     },
     handlers: {
       'data.import': async (input, ctx) => {
+        // Refused before the import is recorded or its body read: a 507 leaves no trace.
+        deps.requireFreeDisk();
         if (!ctx.body || !ctx.bodyFormat) throw new AppError('unsupported_media_type', 'send the file as text/csv or application/x-ndjson', { accepted: ['text/csv', 'application/x-ndjson'] });
         const defaults: Record<string, string> = {};
         for (const k of ['sensor_id', 'sensor_type', 'unit', 'asset_id'] as const) {

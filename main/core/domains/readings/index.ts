@@ -11,8 +11,12 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { exportReadingsCsv } from './export-csv';
 import { distinctReadings } from './issues';
 import { readingsStoredSeq } from './migrations/0007-readings-stored-seq';
+import { readingRollups } from './migrations/0010-reading-rollups';
 import { toReadingQuery } from './query';
 import { ReadingsRepo } from './repository';
+import { RollupsRepo } from './rollups/repository';
+import { DAY, HOUR, MINUTE } from './rollups/resolutions';
+import { SeriesReader, type SeriesResult } from './rollups/series';
 import { storeReadings, type BatchSource, type StoreMode, type StoreOutcome } from './store';
 import { validateReadings, type ValidReading } from './validate';
 import { readingToWire } from './wire';
@@ -22,13 +26,27 @@ export type { StoreOutcome, Conflict, StoredRows } from './store';
 export type { ValidReading } from './validate';
 export { validateReadings, parseReading } from './validate';
 export { distinctReadings } from './issues';
-export { ReadingsRepo };
-export const readingsMigrations = [readingsStoredSeq];
+export { ReadingsRepo, RollupsRepo };
+export { rebuildRollups } from './rollups/rebuild';
+export { createRetention, type RetentionOptions, type RetentionRunner } from './retention';
+export const readingsMigrations = [readingsStoredSeq, readingRollups];
 
 /** What other domains use: storing a validated batch in their own write job, and reading history. */
 export interface ReadingsApi {
   repo: ReadingsRepo;
+  rollups: RollupsRepo;
   store(tx: Tx, items: readonly ValidReading[], mode: StoreMode, batch: BatchSource): StoreOutcome;
+}
+
+function minOrNull(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+function maxOrNull(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+const SOURCE_NAMES: Record<number, '1m' | '1h' | '1d'> = { [MINUTE]: '1m', [HOUR]: '1h', [DAY]: '1d' };
+function sourceName(source: SeriesResult['source']): 'raw' | '1m' | '1h' | '1d' {
+  return source === 'raw' ? 'raw' : SOURCE_NAMES[source]!;
 }
 
 /** At most MAX_LISTED_ISSUES issues, and whether some were left out. */
@@ -36,17 +54,21 @@ function capIssues(issues: IssueDetail[]): { list: IssueDetail[]; truncated: boo
   return issues.length > MAX_LISTED_ISSUES ? { list: issues.slice(0, MAX_LISTED_ISSUES), truncated: true } : { list: issues, truncated: false };
 }
 
-export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; sensors: SensorsApi }) {
+export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; sensors: SensorsApi; requireFreeDisk: () => void }) {
   const { writer, clock, metrics, sensors } = deps;
   const repo = new ReadingsRepo(deps.db);
+  const rollups = new RollupsRepo(deps.db);
+  const series = new SeriesReader(deps.db, rollups);
   const api: ReadingsApi = {
     repo,
-    store: (tx, items, mode, batch) => storeReadings(tx, { sensors, readings: repo }, items, mode, batch),
+    rollups,
+    store: (tx, items, mode, batch) => storeReadings(tx, { sensors, readings: repo, rollups }, items, mode, batch),
   };
 
   const module = defineDomain(readingsContract, {
     handlers: {
       'data.ingest': async (input, ctx) => {
+        deps.requireFreeDisk(); // 507 before anything is validated or written
         const now = clock();
         const { valid, issues } = validateReadings(input.readings, now);
         if (!input.partial && issues.length > 0) {
@@ -106,19 +128,21 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
 
       'readings.series': (input) => {
         const s = sensors.require(input.id);
-        const from = input.from ?? s.first_timestamp;
-        const to = input.to ?? s.last_timestamp;
-        if (from === null || to === null) return { sensor_id: s.id, from: null, to: null, bucket_ms: 0, points: [] };
+        const extent = rollups.extent(s.sensor_key, DAY);
+        // Rollups outlive pruned raw readings, so the default range covers both.
+        const from = input.from ?? minOrNull(s.first_timestamp, extent.first);
+        const to = input.to ?? maxOrNull(s.last_timestamp, extent.last);
+        if (from === null || to === null) return { sensor_id: s.id, from: null, to: null, bucket_ms: 0, source: 'raw' as const, points: [] };
         if (from > to) throw fieldError('from', 'from must not be after to', { code: 'range_inverted' });
-        const width = Math.max(1, Math.ceil((to - from + 1) / input.points));
-        const points = repo.series(s.sensor_key, from, to, width).map((b) => ({
-          t: toIso(from + b.b * width),
-          min: b.min,
-          max: b.max,
-          mean: b.mean,
-          count: b.count,
-        }));
-        return { sensor_id: s.id, from: toIso(from), to: toIso(to), bucket_ms: width, points };
+        const result = series.read(s.sensor_key, from, to, input.points);
+        return {
+          sensor_id: s.id,
+          from: toIso(from),
+          to: toIso(to),
+          bucket_ms: result.width,
+          source: sourceName(result.source),
+          points: result.points.map((p) => ({ t: toIso(p.t), min: p.min, max: p.max, mean: p.sum / p.count, count: p.count, first: p.first, last: p.last })),
+        };
       },
 
       'readings.export': (input) => {

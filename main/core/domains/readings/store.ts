@@ -4,6 +4,8 @@ import type { Tx } from '../../platform/write-queue';
 import type { SensorsApi, SensorStatsDelta } from '../sensors';
 import { sensorMismatchIssue } from './issues';
 import type { NewReadings, ReadingsRepo } from './repository';
+import { RollupAccumulator } from './rollups/accumulate';
+import type { RollupsRepo } from './rollups/repository';
 import type { ValidReading } from './validate';
 
 export interface Conflict {
@@ -59,7 +61,7 @@ const DESCRIPTORS = ['sensor_type', 'unit', 'asset_id'] as const;
  * stored value is kept. In atomic mode any refusal or conflict throws, so
  * the job's savepoint discards the whole batch and its events.
  */
-export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: ReadingsRepo }, items: readonly ValidReading[], mode: StoreMode, batch: BatchSource): StoreOutcome {
+export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: ReadingsRepo; rollups: RollupsRepo }, items: readonly ValidReading[], mode: StoreMode, batch: BatchSource): StoreOutcome {
   const sensors = new Map<string, SensorState>();
   const rejected: IssueDetail[] = [];
   const accepted: ValidReading[] = [];
@@ -135,6 +137,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   const storedSensors = new Set<string>();
   const storedRows: StoredRows = new Map();
   let run: { assetId: string | null; ts: number[]; values: number[] } | undefined;
+  const rollup = new RollupAccumulator();
   // In key order: a sensor's stored rows are consecutive and ascending in time.
   for (let k = 0; k < n; k++) {
     const item = accepted[order[k]!]!;
@@ -158,6 +161,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       }
       run!.ts.push(r.timestamp);
       run!.values.push(r.value);
+      rollup.add(key, r.timestamp, r.value);
     } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
       duplicates += 1;
     } else {
@@ -177,6 +181,8 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
     );
   }
   for (const [key, d] of deltas) deps.sensors.repo.applyStats(tx, key, d);
+  // Same transaction as the readings: a chart's rollups never disagree with what was stored.
+  deps.rollups.add(rollup.finish());
   if (stored > 0) {
     tx.emit('readings.stored', {
       count: stored,

@@ -5,12 +5,13 @@ import type { WriteQueue, Tx } from '../../platform/write-queue';
 import type { AuditLog } from '../audit';
 import { defineDomain } from '../domain';
 import { sensorNames } from './migrations/0004-sensor-names';
+import { sensorRetention } from './migrations/0011-sensor-retention';
 import { SensorsRepo, type SensorRow } from './repository';
 import { sensorToWire } from './wire';
 
 export type { SensorRow, SensorStatsDelta, SensorPatch } from './repository';
 export { SensorsRepo };
-export const sensorsMigrations = [sensorNames];
+export const sensorsMigrations = [sensorNames, sensorRetention];
 
 /** What other domains use: lookups, and registration inside their own transaction (which announces the sensor). */
 export interface SensorsApi {

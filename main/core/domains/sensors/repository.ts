@@ -14,6 +14,8 @@ export interface SensorRow {
   first_timestamp: number | null;
   last_timestamp: number | null;
   last_value: number | null;
+  /** Days raw readings are kept; null: the station's setting applies. */
+  raw_retention_days: number | null;
 }
 
 export interface SensorFilter {
@@ -27,6 +29,7 @@ export interface SensorPatch {
   unit?: string | null;
   expected_min?: number | null;
   expected_max?: number | null;
+  raw_retention_days?: number | null;
 }
 
 /** Per-sensor change of the running statistics after a batch of inserts. */
@@ -37,7 +40,7 @@ export interface SensorStatsDelta {
   valueAtMaxTs: number;
 }
 
-const PATCHABLE = new Set(['asset_id', 'sensor_type', 'unit', 'expected_min', 'expected_max']);
+const PATCHABLE = new Set(['asset_id', 'sensor_type', 'unit', 'expected_min', 'expected_max', 'raw_retention_days']);
 
 export class SensorsRepo {
   private readonly byId;
@@ -45,6 +48,7 @@ export class SensorsRepo {
   private readonly insertStmt;
   private readonly ensureAssetStmt;
   private readonly statsStmt;
+  private readonly removedStmt;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string], SensorRow>('SELECT * FROM sensors WHERE id = ?');
@@ -61,6 +65,15 @@ export class SensorsRepo {
         first_timestamp = CASE WHEN first_timestamp IS NULL OR @minTs < first_timestamp THEN @minTs ELSE first_timestamp END,
         last_value = CASE WHEN last_timestamp IS NULL OR @maxTs >= last_timestamp THEN @valueAtMaxTs ELSE last_value END,
         last_timestamp = CASE WHEN last_timestamp IS NULL OR @maxTs > last_timestamp THEN @maxTs ELSE last_timestamp END
+      WHERE sensor_key = @key`);
+    // After retention deleted the oldest readings: the count drops by what
+    // went and the first timestamp moves to the oldest left. The last
+    // timestamp and value stay as they were: they say when the sensor last
+    // reported, even once all its raw readings have expired.
+    this.removedStmt = db.prepare(`
+      UPDATE sensors SET
+        reading_count = CASE WHEN @first IS NULL THEN 0 ELSE MAX(reading_count - @removed, 0) END,
+        first_timestamp = @first
       WHERE sensor_key = @key`);
   }
 
@@ -114,6 +127,12 @@ export class SensorsRepo {
   applyStats(tx: Tx, sensorKey: number, delta: SensorStatsDelta): void {
     void tx;
     this.statsStmt.run({ key: sensorKey, ...delta });
+  }
+
+  /** Running statistics after `removed` of the sensor's oldest readings were deleted; `first` is the oldest one left (null: none). */
+  applyRemoval(tx: Tx, sensorKey: number, removed: number, first: number | null): void {
+    void tx;
+    this.removedStmt.run({ key: sensorKey, removed, first });
   }
 
   totals(): { sensors: number; readings: number } {

@@ -16,5 +16,6 @@ export function sensorToWire(s: SensorRow) {
     first_timestamp: isoOrNull(s.first_timestamp),
     last_timestamp: isoOrNull(s.last_timestamp),
     last_value: s.last_value,
+    raw_retention_days: s.raw_retention_days,
   };
 }

@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../main/core/app';
+import { DAY, HOUR, MINUTE } from '../../main/core/domains/readings/rollups/resolutions';
+import { migrate } from '../../main/core/platform/migrate';
+
+// 0010 creates the chart rollups on a station that already holds readings:
+// every reading stored before the upgrade must be summarised once, at every
+// resolution, with its first and last values.
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+it('summarises the readings stored before the upgrade at every resolution', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smc-mig10-'));
+  dirs.push(dir);
+  const db = new Database(join(dir, 'station.db'));
+  migrate(db, MIGRATIONS.slice(0, 9));
+  const T0 = Date.UTC(2024, 5, 3, 23, 59, 30);
+  db.prepare("INSERT INTO sensors (sensor_key, id, created_at) VALUES (1, 'm.a', 0), (2, 'm.b', 0)").run();
+  const insert = db.prepare('INSERT INTO readings (sensor_key, timestamp, value, ingested_at) VALUES (?, ?, ?, 0)');
+  const rows: Array<[number, number, number]> = [];
+  db.transaction(() => {
+    // Every 17 s for 2.5 days, so minutes, hours and days all have ragged first and last buckets.
+    for (let i = 0; i < 12_700; i++) {
+      for (const key of [1, 2]) {
+        const row: [number, number, number] = [key, T0 + i * 17_000, ((i * 37 + key * 11) % 101) - 50.5];
+        insert.run(...row);
+        rows.push(row);
+      }
+    }
+  })();
+  migrate(db, MIGRATIONS.slice(0, 10));
+
+  for (const res of [MINUTE, HOUR, DAY]) {
+    const expected = new Map<string, { count: number; min: number; max: number; sum: number; first: number; last: number }>();
+    for (const [key, ts, v] of rows) {
+      const id = `${key}|${Math.floor(ts / res) * res}`;
+      const e = expected.get(id);
+      if (!e) expected.set(id, { count: 1, min: v, max: v, sum: v, first: v, last: v });
+      else Object.assign(e, { count: e.count + 1, min: Math.min(e.min, v), max: Math.max(e.max, v), sum: e.sum + v, last: v });
+    }
+    const stored = db.prepare('SELECT sensor_key, bucket, count, min_value, max_value, sum_value, first_value, last_value FROM reading_rollups WHERE res = ?').all(res) as Array<Record<string, number>>;
+    expect(stored.length).toBe(expected.size);
+    for (const r of stored) {
+      const e = expected.get(`${r.sensor_key}|${r.bucket}`)!;
+      expect([r.count, r.min_value, r.max_value, r.first_value, r.last_value]).toEqual([e.count, e.min, e.max, e.first, e.last]);
+      expect(r.sum_value).toBeCloseTo(e.sum, 6);
+    }
+  }
+  db.close();
+});
