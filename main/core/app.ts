@@ -22,6 +22,7 @@ import { systemClock, type Clock } from './platform/clock';
 import { dbFileIn, openDatabase, type Db } from './platform/db';
 import { createDiskGuard, type DiskGuardOptions } from './platform/disk-space';
 import { createLogger, type Logger } from './platform/log';
+import { walSync } from './platform/wal-sync';
 import { sequence } from './platform/migrate';
 import { initial } from './platform/migrations/0001-initial';
 import { StationMetrics } from './platform/metrics';
@@ -92,9 +93,13 @@ function setupPlatform(config: StationConfig, opts: StationOptions) {
   const clock = opts.now ?? systemClock;
   const dbFile = dbFileIn(config.dataDir);
   const db = openDatabase(dbFile, { synchronous: config.dbSynchronous, migrations: MIGRATIONS, onWarning: (m) => log.warn(m) });
+  // Migrations ran under the configured mode. From here on a full-durability station commits with
+  // synchronous=NORMAL and the write queue fsyncs the WAL off the serving thread before acknowledging.
+  const commitSync = config.dbSynchronous === 'full' ? walSync(dbFile) : undefined;
+  if (commitSync) db.pragma('synchronous = NORMAL');
   const metrics = new StationMetrics(dbFile);
   const disk = createDiskGuard({ dir: config.dataDir, floorMb: config.diskFloorMb, ...opts.disk });
-  return { log, clock, db, dbFile, metrics, disk };
+  return { log, clock, db, dbFile, metrics, disk, commitSync };
 }
 
 function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Backbone, config: StationConfig, opts: StationOptions, station: () => string) {
@@ -117,7 +122,7 @@ function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Back
   });
   const events = createEventsDomain({ backbone, audit: audit.log, heartbeatMs: opts.sseHeartbeatMs ?? 15_000 });
   const system = createSystemDomain({
-    db, dbFile, clock, version: VERSION, sensors: sensors.api, disk,
+    db, dbFile, clock, version: VERSION, sensors: sensors.api, disk, synchronous: config.dbSynchronous,
     rawRetentionDays: config.rawRetentionDays ?? null, oldestRawTimestamp: retention.oldestRawTimestamp,
   });
   const modules: DomainModule[] = [system, auth.module, audit.module, sensors.module, readings.module, imports, models.module, events] as unknown as DomainModule[];
@@ -148,7 +153,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
     baseDelayMs: opts.retryBaseMs ?? 250,
     maxDelayMs: 60_000,
     batch: 200,
-  });
+  }, { ...(platform.commitSync ? { commitSync: platform.commitSync } : {}), validateEvents: opts.validateOutput ?? false });
   let listeningOn: string | undefined;
   const domains = setupDomains(platform, backbone, config, opts, () => listeningOn ?? `${config.host}:${config.port}`);
   for (const m of domains.modules) for (const c of m.consumers ?? []) backbone.dispatcher.register(c);

@@ -17,7 +17,7 @@ const T0 = Date.UTC(2024, 0, 1);
 const DAY = 86_400_000;
 const SAMPLES = 200;
 
-export function buildLargeStore(dir: string, total: number): { perSensor: number; last: number } {
+export function buildLargeStore(dir: string, total: number): { perSensor: number; last: number; rollupS: number } {
   const db = openDatabase(join(dir, 'station.db'), { migrations: MIGRATIONS });
   const perSensor = Math.ceil(total / SENSORS);
   const sensor = db.prepare('INSERT INTO sensors (sensor_key, id, asset_id, sensor_type, unit, created_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -40,15 +40,17 @@ export function buildLargeStore(dir: string, total: number): { perSensor: number
   const last = T0 + (perSensor - 1) * 1000;
   db.prepare('UPDATE sensors SET reading_count = ?, first_timestamp = ?, last_timestamp = ?, last_value = 0').run(perSensor, T0, last);
   // Written around the station, so its chart rollups are summed here, as its upgrade does for older databases.
+  const t = performance.now();
   db.transaction(() => rebuildRollups(db))();
+  const rollupS = (performance.now() - t) / 1000;
   db.close();
-  return { perSensor, last };
+  return { perSensor, last, rollupS };
 }
 
 export async function benchLargeStore(total: number): Promise<BenchRow[]> {
   const dir = tempDir('smc-bench-large-');
   const t = performance.now();
-  const { perSensor, last } = buildLargeStore(dir, total);
+  const { perSensor, last, rollupS } = buildLargeStore(dir, total);
   const buildS = (performance.now() - t) / 1000;
   const serve = await spawnServe(['--port', '0', '--data-dir', dir], { SMC_BOOTSTRAP_KEY: ADMIN_KEY, SMC_SIGN_IN_LINK: 'false', SMC_RATE_LIMIT_PER_MINUTE: '10000000' });
   const get = (path: string) => fetch(serve.url + path, { headers: { 'x-api-key': ADMIN_KEY } });
@@ -70,11 +72,14 @@ export async function benchLargeStore(total: number): Promise<BenchRow[]> {
     }
     const full = await sequentialLatency(60, (i) => get(`/api/v1/sensors/big-${(i % SENSORS) + 1}/series?points=1000`));
     const day = await sequentialLatency(SAMPLES, (i) => get(`/api/v1/sensors/big-${(i % SENSORS) + 1}/series?points=1000&from=${at(i)}&to=${at(i) + DAY}`));
-    const stored = `${(perSensor * SENSORS).toLocaleString('en')} readings (${SENSORS} sensors x ${perSensor.toLocaleString('en')}, 1 s apart), built in ${buildS.toFixed(0)} s`;
+    const sourceOf = async (path: string) => ((await (await get(path)).json()) as { source: string }).source;
+    const fullSource = await sourceOf('/api/v1/sensors/big-1/series?points=1000');
+    const daySource = await sourceOf(`/api/v1/sensors/big-1/series?points=1000&from=${at(0)}&to=${at(0) + DAY}`);
+    const stored = `${(perSensor * SENSORS).toLocaleString('en')} readings (${SENSORS} sensors x ${perSensor.toLocaleString('en')}, 1 s apart), built in ${buildS.toFixed(0)} s (its rollups summed in ${rollupS.toFixed(1)} s)`;
     return [
       { metric: 'read: readings page of 100, p95, worst filter', value: worst, unit: 'ms', note: `${stored}; ${pages.join(', ')}`, target: atMost(5) },
-      { metric: 'read: 1,000-point series, full range, p95', value: full.p95, unit: 'ms', note: `p50 ${full.p50.toFixed(1)} ms over ${perSensor.toLocaleString('en')} readings of one sensor`, target: atMost(50) },
-      { metric: 'read: 1,000-point series, one day, p95', value: day.p95, unit: 'ms', note: `p50 ${day.p50.toFixed(1)} ms over 86,400 readings`, target: atMost(20) },
+      { metric: 'read: 1,000-point series, full range, p95', value: full.p95, unit: 'ms', note: `p50 ${full.p50.toFixed(1)} ms over ${perSensor.toLocaleString('en')} readings of one sensor, read from the ${fullSource} rollups`, target: atMost(50) },
+      { metric: 'read: 1,000-point series, one day, p95', value: day.p95, unit: 'ms', note: `p50 ${day.p50.toFixed(1)} ms over 86,400 readings, read from the ${daySource} rollups`, target: atMost(20) },
     ];
   } finally {
     serve.child.kill('SIGTERM');

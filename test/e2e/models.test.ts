@@ -120,9 +120,10 @@ describe('Models and Prediction tabs (Chromium)', () => {
     await expect
       .poll(
         async () => {
+          // The state first: once it reads succeeded, the value read after it is the final one.
+          const state = await job.getAttribute('data-state');
           const now = Number(await bar.getAttribute('aria-valuenow'));
           if (seen[seen.length - 1] !== now) seen.push(now);
-          const state = await job.getAttribute('data-state');
           if (state === 'running' && !shotWhileRunning) {
             shotWhileRunning = true;
             await screenshot(page, '08-models-training');

@@ -2,6 +2,7 @@ import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/log';
 import type { StationMetrics } from '../platform/metrics';
+import type { CommitSync } from '../platform/wal-sync';
 import { WriteQueue } from '../platform/write-queue';
 import { DeadLetters } from './dead-letters';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
@@ -34,8 +35,19 @@ export interface Backbone {
  * through `writer`; what it commits is published to the live hub (event
  * stream, desktop window) and wakes the consumers that take it.
  */
-export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: StationMetrics, opts: DispatcherOptions): Backbone {
-  const outbox = new Outbox(db);
+export interface BackboneOptions {
+  /** Makes commits durable off the serving thread (absent: SQLite's COMMIT is). */
+  commitSync?: CommitSync;
+  /**
+   * Check each event's payload against the contract as it is written (tests,
+   * development). Payloads are built by typed code; in production the check
+   * cost more per ingested reading than the outbox row itself.
+   */
+  validateEvents?: boolean;
+}
+
+export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: StationMetrics, opts: DispatcherOptions, extra: BackboneOptions = {}): Backbone {
+  const outbox = new Outbox(db, extra.validateEvents ?? true);
   const hub = new EventHub();
   const offsets = new ConsumerOffsets(db);
   const deadLetters = new DeadLetters(db);
@@ -53,7 +65,7 @@ export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: Stati
       hub.publish(events);
       wake.dispatcher?.notify(events);
     },
-  });
+  }, extra.commitSync);
   const dispatcher = new Dispatcher(writer, outbox, offsets, deadLetters, log.child({ sub: 'backbone' }), opts);
   wake.dispatcher = dispatcher;
   return { outbox, writer, dispatcher, hub, deadLetters, offsets };

@@ -2,13 +2,16 @@ import type { EventPayload, EventType } from '../../../contract';
 import type { Clock } from './clock';
 import type { Db } from './db';
 import { AppError } from './errors';
+import type { CommitSync } from './wal-sync';
 
 // The one write path. Every state change, and the events it causes, is a
 // job `write(tx => ...)`. Jobs that arrive while the event loop is busy run
 // together in one transaction, one savepoint each, and commit with a single
 // fsync; only then are their promises resolved and their events published.
 // A failing job rolls back its own savepoint (its events with it) and
-// leaves the others to commit.
+// leaves the others to commit. With a CommitSync, the fsync that makes a
+// commit durable runs off the serving thread (wal-sync.ts) and the next
+// group commits meanwhile; acknowledgements still go out in commit order.
 
 /** An event as it was committed to the outbox. */
 export interface StoredEvent<T extends EventType = EventType> {
@@ -82,6 +85,12 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** A commit waiting for its fsync: what to do once it is durable, or if it cannot be made so. */
+interface Unsynced {
+  done: () => void;
+  failed: (err: unknown) => void;
+}
+
 export interface WriteQueueHooks {
   onCommit?: (info: { jobs: number; ms: number }) => void;
   /** Events of one commit, in seq order, after the commit is durable. */
@@ -142,13 +151,27 @@ export class WriteQueue {
   private scheduled = false;
   private closed = false;
   readonly stats = { commits: 0, jobs: 0 };
+  // Prepared once: db.exec parses its SQL on every call, and a job's savepoint pair ran per request.
+  private readonly savepointJob;
+  private readonly releaseJob;
+  private readonly rollbackJob;
+  /** Committed, not yet known durable, in commit order. */
+  private unsynced: Unsynced[] = [];
+  /** The fsync in flight and the commits it covers. */
+  private syncing: Unsynced[] | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly sink: EventSink,
     private readonly hooks: WriteQueueHooks = {},
-  ) {}
+    /** Absent: SQLite's own COMMIT is durable (synchronous=FULL, or a database in memory). */
+    private readonly commitSync?: CommitSync,
+  ) {
+    this.savepointJob = db.prepare('SAVEPOINT job');
+    this.releaseJob = db.prepare('RELEASE job');
+    this.rollbackJob = db.prepare('ROLLBACK TO job');
+  }
 
   /** Queues a job for the next group commit; resolves with its result once it is durable. */
   write<R>(run: Job<R>, meta: WriteMeta = {}): Promise<R> {
@@ -173,6 +196,7 @@ export class WriteQueue {
     let outcome: { ok: true; value: R } | { ok: false; err: unknown } | undefined;
     this.pending.push({ run, meta, resolve: (value) => (outcome = { ok: true, value: value as R }), reject: (err) => (outcome = { ok: false, err }) });
     this.flush();
+    this.syncAllNow();
     if (!outcome) throw new Error('write job did not run');
     if (!outcome.ok) throw outcome.err;
     return outcome.value;
@@ -191,14 +215,14 @@ export class WriteQueue {
       this.sink.begin();
       for (const job of jobs) {
         const tx = new JobTx(this.db, this.sink, this.clock(), job.meta.correlationId ?? null, job.meta.causationId ?? null);
-        this.db.exec('SAVEPOINT job');
+        this.savepointJob.run();
         try {
           const value = job.run(tx);
-          this.db.exec('RELEASE job');
+          this.releaseJob.run();
           outcomes.push({ ok: true, value, tx });
         } catch (err) {
-          this.db.exec('ROLLBACK TO job');
-          this.db.exec('RELEASE job');
+          this.rollbackJob.run();
+          this.releaseJob.run();
           outcomes.push({ ok: false, err });
         }
       }
@@ -211,19 +235,85 @@ export class WriteQueue {
     this.stats.commits += 1;
     this.stats.jobs += jobs.length;
     this.hooks.onCommit?.({ jobs: jobs.length, ms: performance.now() - started });
-    const events: StoredEvent[] = [];
-    for (const o of outcomes) if (o.ok) events.push(...o.tx.events);
-    jobs.forEach((job, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) job.resolve(o.value);
-      else job.reject(o.err);
+    const publish = () => {
+      const events: StoredEvent[] = [];
+      for (const o of outcomes) if (o.ok) events.push(...o.tx.events);
+      if (events.length > 0) this.hooks.onEvents?.(events);
+    };
+    const acknowledge = () => {
+      jobs.forEach((job, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) job.resolve(o.value);
+        else job.reject(o.err);
+      });
+      publish();
+    };
+    if (!this.commitSync) {
+      acknowledge();
+      return;
+    }
+    this.unsynced.push({
+      done: acknowledge,
+      failed: (err) => {
+        // Committed but perhaps not on disk: the callers hear of a failure (a retry is a harmless
+        // duplicate); the events are in the outbox and go out as usual.
+        const failure = new AppError('internal', 'the write could not be made durable (fsync failed); retry it', { cause: String(err) });
+        jobs.forEach((job, i) => {
+          const o = outcomes[i]!;
+          job.reject(o.ok ? failure : o.err);
+        });
+        publish();
+      },
     });
-    if (events.length > 0) this.hooks.onEvents?.(events);
+    this.startSync();
+  }
+
+  /** One fsync at a time; the commits made while it runs wait for the next, which covers them all. */
+  private startSync(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    const batch = this.unsynced;
+    this.unsynced = [];
+    this.syncing = batch;
+    this.commitSync!.sync().then(
+      () => this.settle(batch, null),
+      (err: unknown) => this.settle(batch, err),
+    );
+  }
+
+  private settle(batch: Unsynced[], err: unknown): void {
+    // syncAllNow may have settled this batch already, in order.
+    if (this.syncing !== batch) return;
+    this.syncing = null;
+    for (const u of batch) {
+      if (err === null) u.done();
+      else u.failed(err);
+    }
+    this.startSync();
+  }
+
+  /** Makes every commit durable on this thread and acknowledges them, oldest first. */
+  private syncAllNow(): void {
+    if (!this.commitSync || (!this.syncing && this.unsynced.length === 0)) return;
+    const batch = [...(this.syncing ?? []), ...this.unsynced];
+    this.syncing = null;
+    this.unsynced = [];
+    let err: unknown = null;
+    try {
+      this.commitSync.syncNow();
+    } catch (e) {
+      err = e;
+    }
+    for (const u of batch) {
+      if (err === null) u.done();
+      else u.failed(err);
+    }
   }
 
   /** Writes what is queued, then refuses further jobs. */
   close(): void {
     this.flush();
+    this.syncAllNow();
+    this.commitSync?.close();
     this.closed = true;
   }
 }

@@ -14,6 +14,8 @@ export interface SystemDeps {
   version: string;
   sensors: SensorsApi;
   disk: DiskGuard;
+  /** The durability the station gives an acknowledged write (its WAL fsync may run off the serving thread, so the pragma alone does not say). */
+  synchronous: 'full' | 'normal';
   rawRetentionDays: number | null;
   /** One index seek; the readings domain owns the query. */
   oldestRawTimestamp: () => number | null;
@@ -37,7 +39,7 @@ export function createSystemDomain(deps: SystemDeps) {
           status: 'ok',
           schema_version: db.pragma('user_version', { simple: true }) as number,
           journal_mode: String(db.pragma('journal_mode', { simple: true })),
-          synchronous: ['off', 'normal', 'full', 'extra'][db.pragma('synchronous', { simple: true }) as number] ?? 'unknown',
+          synchronous: deps.synchronous,
           size_bytes: sizeOf(dbFile),
           wal_bytes: sizeOf(`${dbFile}-wal`),
           sensors: totals.sensors,
