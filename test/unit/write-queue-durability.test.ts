@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../main/core/app';
-import { Outbox } from '../../main/core/backbone';
+import { createBackbone, Outbox } from '../../main/core/backbone';
+import { createLogger } from '../../main/core/platform/log';
+import { StationMetrics } from '../../main/core/platform/metrics';
 import { openDatabase } from '../../main/core/platform/db';
 import { walSync, type CommitSync } from '../../main/core/platform/wal-sync';
 import { WriteQueue, type StoredEvent } from '../../main/core/platform/write-queue';
@@ -99,5 +101,40 @@ describe('WriteQueue with the fsync off the serving thread', () => {
     held.waiting[0]!.resolve();
     await tick();
     expect(published).toEqual([earlierSeq, seq]);
+  });
+
+  it('lets consumers act only on events whose commit is durable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smc-wq-'));
+    dirs.push(dir);
+    const file = join(dir, 'station.db');
+    const db = openDatabase(file, { migrations: MIGRATIONS });
+    db.pragma('synchronous = NORMAL');
+    const held = heldSync(walSync(file));
+    const backbone = createBackbone(db, Date.now, createLogger({ level: 'silent' }), new StationMetrics(file), { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, batch: 50 }, { commitSync: held.sync });
+    const handled: number[] = [];
+    backbone.dispatcher.register({ name: 'test.durable', types: ['readings.stored'], handle: (e) => void handled.push(e.seq) });
+    backbone.dispatcher.start();
+    const stored = { count: 1, sensors: ['s'], from: '2024-01-01T00:00:00.000Z', to: '2024-01-01T00:00:00.000Z', source: 'ingest' as const, import_id: null };
+    const first = backbone.writer.write((tx) => tx.emit('readings.stored', stored).seq);
+    await tick();
+    const second = backbone.writer.write((tx) => tx.emit('readings.stored', stored).seq);
+    await tick();
+    // Both committed; the first's fsync is in flight, the second waits for the next.
+    expect(held.waiting).toHaveLength(1);
+    expect(backbone.writer.durableLimit()).toBe(0);
+    held.waiting[0]!.resolve();
+    const seq1 = await first;
+    // Woken by the first acknowledgement, the consumer sees both events in the outbox and takes only the durable one.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(backbone.writer.durableLimit()).toBe(seq1);
+    expect(handled).toEqual([seq1]);
+    held.waiting[1]!.resolve();
+    const seq2 = await second;
+    const release = setInterval(() => held.waiting.forEach((w) => w.resolve()), 5);
+    await expect.poll(() => handled, { timeout: 2000 }).toEqual([seq1, seq2]);
+    await expect.poll(() => backbone.writer.durableLimit(), { timeout: 2000 }).toBe(Infinity);
+    clearInterval(release);
+    await backbone.dispatcher.stop();
+    db.close();
   });
 });

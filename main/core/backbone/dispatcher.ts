@@ -151,7 +151,12 @@ export class Dispatcher {
     }
     const c = s.consumer;
     const from = this.offsets.get(c.name)?.seq ?? 0;
-    const events = this.outbox.after(from, this.opts.batch, c.types);
+    // Committed is not yet durable while a commit awaits its fsync: only acknowledged events are delivered.
+    const limit = this.writer.durableLimit();
+    const read = this.outbox.after(from, this.opts.batch, c.types);
+    const events = limit === Infinity ? read : read.filter((e) => e.seq <= limit);
+    // The rest comes with the acknowledgement's notify; a late look covers events another process wrote.
+    if (events.length < read.length) this.schedule(s, 5);
     for (const e of events) {
       const local = this.locals.get(e.seq);
       if (local !== undefined) e.local = local;

@@ -159,6 +159,8 @@ export class WriteQueue {
   private unsynced: Unsynced[] = [];
   /** The fsync in flight and the commits it covers. */
   private syncing: Unsynced[] | null = null;
+  /** The highest event seq of an acknowledged commit. */
+  private acknowledgedSeq = 0;
 
   constructor(
     private readonly db: Db,
@@ -192,18 +194,22 @@ export class WriteQueue {
    */
   writeNow<R>(run: Job<R>, meta: WriteMeta = {}): R {
     if (this.closed) throw new AppError('unavailable', 'the station is stopping; nothing more is written');
-    this.flush();
+    this.flush(false);
     let outcome: { ok: true; value: R } | { ok: false; err: unknown } | undefined;
     this.pending.push({ run, meta, resolve: (value) => (outcome = { ok: true, value: value as R }), reject: (err) => (outcome = { ok: false, err }) });
-    this.flush();
+    this.flush(false);
     this.syncAllNow();
     if (!outcome) throw new Error('write job did not run');
     if (!outcome.ok) throw outcome.err;
     return outcome.value;
   }
 
-  /** Runs everything queued now; used on shutdown. */
-  flush(): void {
+  /**
+   * Runs everything queued now, in one transaction. `syncLater` false: the
+   * caller makes it durable on this thread at once (syncAllNow), so no
+   * fsync is started on the pool.
+   */
+  flush(syncLater = true): void {
     this.scheduled = false;
     const jobs = this.pending;
     this.pending = [];
@@ -238,6 +244,7 @@ export class WriteQueue {
     const publish = () => {
       const events: StoredEvent[] = [];
       for (const o of outcomes) if (o.ok) events.push(...o.tx.events);
+      for (const e of events) if (e.seq > this.acknowledgedSeq) this.acknowledgedSeq = e.seq;
       if (events.length > 0) this.hooks.onEvents?.(events);
     };
     const acknowledge = () => {
@@ -265,7 +272,17 @@ export class WriteQueue {
         publish();
       },
     });
-    this.startSync();
+    if (syncLater) this.startSync();
+  }
+
+  /**
+   * The highest seq a reader of the outbox may act on: every event is
+   * durable when no commit awaits its fsync, else those of acknowledged
+   * commits are. A consumer must not act on (or send elsewhere) an event
+   * that a power cut could still take back.
+   */
+  durableLimit(): number {
+    return this.syncing || this.unsynced.length > 0 ? this.acknowledgedSeq : Infinity;
   }
 
   /** One fsync at a time; the commits made while it runs wait for the next, which covers them all. */
@@ -311,7 +328,7 @@ export class WriteQueue {
 
   /** Writes what is queued, then refuses further jobs. */
   close(): void {
-    this.flush();
+    this.flush(false);
     this.syncAllNow();
     this.commitSync?.close();
     this.closed = true;

@@ -2,9 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../platform/db';
 import type { Tx } from '../../platform/write-queue';
 
-// Every statement that touches the readings table lives here: storing,
-// listing by keyset, chart buckets, and reading a sensor's history in pages
-// for the models.
+// The statements on the readings table for storing, listing by keyset and
+// reading a sensor's history in pages for the models (chart series live in
+// rollups/, retention's deletes in retention-repo.ts).
 
 export interface ReadingRow {
   sensor_id: string;
@@ -32,14 +32,6 @@ export interface ReadingQuery {
   /** Keyset position: rows strictly after (timestamp, sensorKey) in the chosen order. */
   after?: { ts: number; sensorKey: number };
   limit: number;
-}
-
-export interface SeriesBucket {
-  b: number;
-  min: number;
-  max: number;
-  mean: number;
-  count: number;
 }
 
 /** A sensor's readings as two parallel arrays, oldest first. */
@@ -161,16 +153,6 @@ export class ReadingsRepo {
       if (this.listStatements.size < 256) this.listStatements.set(sql, stmt);
     }
     return stmt.all(...params);
-  }
-
-  /** Buckets of `width` ms starting at `from`; bucket index b covers [from + b·width, from + (b+1)·width). */
-  series(sensorKey: number, from: number, to: number, width: number): SeriesBucket[] {
-    return this.db
-      .prepare<[number, number, number, number, number], SeriesBucket>(
-        `SELECT (timestamp - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, MIN(value) AS min, MAX(value) AS max, AVG(value) AS mean, COUNT(*) AS count
-         FROM readings WHERE sensor_key = ? AND timestamp >= ? AND timestamp <= ? GROUP BY b ORDER BY b`,
-      )
-      .all(from, width, sensorKey, from, to);
   }
 
   /**
