@@ -184,3 +184,58 @@ describe('chart rollups', () => {
     expect(Date.parse(r.body.to)).toBe(Math.max(...rows.map((x) => x.timestamp)));
   });
 });
+
+describe('minute rollups of a sparse sensor', () => {
+  let s: TestStation;
+  beforeAll(async () => {
+    s = await startStation();
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  it('drops them for a sensor read once a minute and keeps them for one read every second, with exact series either way', async () => {
+    const t0 = Date.UTC(2024, 5, 1, 3, 0, 17);
+    const send = async (id: string, step: number, n: number, from = 0) => {
+      for (let i = from; i < from + n; i += 500) {
+        const batch = Array.from({ length: Math.min(500, from + n - i) }, (_, j) => reading(id, t0 + (i + j) * step, ((i + j) * 7) % 23));
+        expect((await s.request('POST', '/api/v1/data/ingest', { body: batch })).status).toBe(200);
+      }
+    };
+    await send('slow-1', MINUTE, 1500);
+    await send('fast-1', 1000, 1500);
+    const db = s.station.db;
+    const minutesOf = (id: string) => (db.prepare('SELECT COUNT(*) AS n FROM reading_rollups r JOIN sensors s USING (sensor_key) WHERE s.id = ? AND r.res = ?').get(id, MINUTE) as { n: number }).n;
+    const flag = (id: string) => (db.prepare('SELECT minute_rollups AS m FROM sensors WHERE id = ?').get(id) as { m: number }).m;
+    expect([flag('slow-1'), minutesOf('slow-1')]).toEqual([0, 0]);
+    expect(flag('fast-1')).toBe(1);
+    expect(minutesOf('fast-1')).toBe(26); // 1,500 s from 03:00:17
+    // Readings after the judgement add no minute rows for the slow sensor.
+    await send('slow-1', MINUTE, 200, 1500);
+    expect(minutesOf('slow-1')).toBe(0);
+    // A live table that equals a rebuild: the rebuild honours the judgement.
+    const live = db.prepare('SELECT * FROM reading_rollups ORDER BY sensor_key, res, bucket').all();
+    db.exec('SAVEPOINT rebuild');
+    try {
+      rebuildRollups(db);
+      expect(db.prepare('SELECT * FROM reading_rollups ORDER BY sensor_key, res, bucket').all()).toEqual(live);
+    } finally {
+      db.exec('ROLLBACK TO rebuild; RELEASE rebuild');
+    }
+    // A chart a minute a point reads the slow sensor's readings (as few rows as minutes), exactly.
+    const from = t0 + 95 * MINUTE + 1234;
+    const to = from + 900 * MINUTE;
+    const r = (await s.request('GET', `/api/v1/sensors/slow-1/series?from=${from}&to=${to}&points=600`)).body;
+    expect(r.source).toBe('raw');
+    const rows = Array.from({ length: 1700 }, (_, i) => ({ sensor_id: 'slow-1', timestamp: t0 + i * MINUTE, value: (i * 7) % 23 }));
+    const expected = bruteForce(rows, from, to, from, r.bucket_ms);
+    expect(r.points.map((p: { t: string; count: number; min: number; max: number }) => [Date.parse(p.t), p.count, p.min, p.max])).toEqual(
+      [...expected].map(([t, b]) => [t, b.count, b.min, b.max]),
+    );
+    // Coarser charts of it still come from its hourly rollups.
+    const long = (await s.request('GET', `/api/v1/sensors/slow-1/series?from=${from}&to=${to}&points=10`)).body;
+    expect(long.source).toBe('1h');
+    const coarse = bruteForce(rows, from, to, bucketOf(from, HOUR), long.bucket_ms);
+    expect(long.points.map((p: { count: number }) => p.count)).toEqual([...coarse.values()].map((b) => b.count));
+  });
+});

@@ -5,6 +5,7 @@ import type { SensorsApi, SensorStatsDelta } from '../sensors';
 import { sensorMismatchIssue } from './issues';
 import type { NewReadings, ReadingsRepo } from './repository';
 import { RollupAccumulator } from './rollups/accumulate';
+import { JUDGED_AT } from './rollups/sparse-minutes';
 import type { RollupsRepo } from './rollups/repository';
 import type { ValidReading } from './validate';
 
@@ -42,6 +43,9 @@ export interface BatchSource {
 
 interface SensorState {
   key: number | null;
+  /** Readings stored before this batch, and whether the sensor keeps minute rollups. */
+  count: number;
+  minutes: boolean;
   sensor_type: string | null;
   unit: string | null;
   asset_id: string | null;
@@ -72,8 +76,8 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
     if (!state) {
       const row = deps.sensors.repo.get(r.sensor_id);
       state = row
-        ? { key: row.sensor_key, sensor_type: row.sensor_type, unit: row.unit, asset_id: row.asset_id, dirty: false, accepted: false }
-        : { key: null, sensor_type: null, unit: null, asset_id: null, dirty: false, accepted: false };
+        ? { key: row.sensor_key, count: row.reading_count, minutes: row.minute_rollups === 1, sensor_type: row.sensor_type, unit: row.unit, asset_id: row.asset_id, dirty: false, accepted: false }
+        : { key: null, count: 0, minutes: true, sensor_type: null, unit: null, asset_id: null, dirty: false, accepted: false };
       sensors.set(r.sensor_id, state);
     }
     let refused = false;
@@ -137,6 +141,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   const storedSensors = new Set<string>();
   const storedRows: StoredRows = new Map();
   let run: { assetId: string | null; ts: number[]; values: number[] } | undefined;
+  let state: SensorState | undefined;
   const rollup = new RollupAccumulator();
   // In key order: a sensor's stored rows are consecutive and ascending in time.
   for (let k = 0; k < n; k++) {
@@ -152,7 +157,8 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       if (!d) {
         deltas.set(key, { count: 1, minTs: r.timestamp, maxTs: r.timestamp, valueAtMaxTs: r.value });
         storedSensors.add(r.sensor_id);
-        run = { assetId: sensors.get(r.sensor_id)!.asset_id, ts: [], values: [] };
+        state = sensors.get(r.sensor_id)!;
+        run = { assetId: state.asset_id, ts: [], values: [] };
         storedRows.set(r.sensor_id, run);
       } else {
         d.count += 1;
@@ -161,7 +167,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       }
       run!.ts.push(r.timestamp);
       run!.values.push(r.value);
-      rollup.add(key, r.timestamp, r.value);
+      rollup.add(key, r.timestamp, r.value, state!.minutes);
     } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
       duplicates += 1;
     } else {
@@ -183,6 +189,10 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   for (const [key, d] of deltas) deps.sensors.repo.applyStats(tx, key, d);
   // Same transaction as the readings: a chart's rollups never disagree with what was stored.
   deps.rollups.add(rollup.finish());
+  for (const s of sensors.values()) {
+    const d = s.key === null ? undefined : deltas.get(s.key);
+    if (d && s.minutes && s.count < JUDGED_AT && s.count + d.count >= JUDGED_AT) deps.rollups.judgeMinutes(s.key!);
+  }
   if (stored > 0) {
     tx.emit('readings.stored', {
       count: stored,

@@ -1,5 +1,5 @@
 import type { Migration } from '../../../platform/migrate';
-import { rebuildRollups } from '../rollups/rebuild';
+import { buildRollups } from '../rollups/rebuild';
 
 // Per-sensor aggregates of the readings at 1 min, 1 h and 1 day, kept in the
 // same transaction as the readings they summarise, so a chart over months
@@ -27,6 +27,6 @@ export const readingRollups: Migration = {
         PRIMARY KEY (sensor_key, res, bucket)
       ) WITHOUT ROWID;
     `);
-    rebuildRollups(db);
+    buildRollups(db);
   },
 };

@@ -30,8 +30,9 @@ export class RollupAccumulator {
   private readonly open: Array<RollupCell | undefined> = new Array(RESOLUTIONS.length);
   readonly cells: RollupCell[] = [];
 
-  add(sensorKey: number, ts: number, value: number): void {
-    for (let i = 0; i < RESOLUTIONS.length; i++) {
+  /** `minutes` false: the sensor keeps no 1 minute rollups (sparse-minutes.ts). */
+  add(sensorKey: number, ts: number, value: number, minutes = true): void {
+    for (let i = minutes ? 0 : 1; i < RESOLUTIONS.length; i++) {
       const res = RESOLUTIONS[i]!;
       const bucket = ts - (((ts % res) + res) % res);
       const cell = this.open[i];

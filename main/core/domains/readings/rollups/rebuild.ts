@@ -2,12 +2,13 @@ import type Database from 'better-sqlite3';
 import { bucketSql, MINUTE, RESOLUTIONS } from './resolutions';
 
 // Recomputes every rollup from the stored readings: minutes from the
-// readings, each coarser level from the level below it. Used once when the
+// readings, each coarser level from the level below it. Used when the
 // rollups table is created, and by tools that write readings around the
 // station (the bench's store of millions). Live writes keep rollups up to
 // date in their own transaction and never need it.
 
-export function rebuildRollups(db: Database.Database): void {
+/** Every rollup, every sensor, from the readings (the schema of version 10). */
+export function buildRollups(db: Database.Database): void {
   db.exec('DELETE FROM reading_rollups');
   db.exec(`
     INSERT INTO reading_rollups (sensor_key, res, bucket, count, min_value, max_value, sum_value, first_timestamp, first_value, last_timestamp, last_value)
@@ -35,4 +36,10 @@ export function rebuildRollups(db: Database.Database): void {
       JOIN reading_rollups l ON l.sensor_key = g.sensor_key AND l.res = ${fine} AND l.bucket = ${bucketSql('g.lt', fine)}
     `);
   }
+}
+
+/** Rebuilds every rollup; a sensor that keeps no minute rollups (sparse-minutes.ts) gets none. */
+export function rebuildRollups(db: Database.Database): void {
+  buildRollups(db);
+  db.exec(`DELETE FROM reading_rollups WHERE res = ${MINUTE} AND sensor_key IN (SELECT sensor_key FROM sensors WHERE minute_rollups = 0)`);
 }

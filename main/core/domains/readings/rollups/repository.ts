@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../../platform/db';
 import type { RollupCell } from './accumulate';
+import { retireSparseMinutes } from './sparse-minutes';
 
 // Every statement on the reading_rollups table: adding a batch's cells in
 // its own transaction, and reading a run of buckets for a chart.
@@ -54,6 +55,11 @@ export class RollupsRepo {
   /** The time span the rollups of a sensor cover (also after raw readings were pruned). */
   extent(sensorKey: number, res: number): { first: number | null; last: number | null } {
     return this.firstBucketStmt.get(sensorKey, res)!;
+  }
+
+  /** Whether the sensor's minute rollups are worth keeping, judged once (sparse-minutes.ts). */
+  judgeMinutes(sensorKey: number): boolean {
+    return retireSparseMinutes(this.db, sensorKey);
   }
 
   count(): number {

@@ -1,7 +1,7 @@
 import type { Db } from '../../../platform/db';
 import { merge, type Aggregates } from './accumulate';
 import type { RollupsRepo, RollupRow } from './repository';
-import { bucketOf, RESOLUTIONS } from './resolutions';
+import { bucketOf } from './resolutions';
 
 // A chart series of one sensor from the coarsest source that still gives
 // the requested number of points: raw readings for short ranges, else the
@@ -47,20 +47,20 @@ export class SeriesReader {
     this.valueAt = db.prepare<[number, number]>('SELECT value FROM readings WHERE sensor_key = ? AND timestamp = ?').pluck();
   }
 
-  /** At most `points` buckets over [from, to] (inclusive, ms). */
-  read(sensorKey: number, from: number, to: number, points: number): SeriesResult {
+  /** At most `points` buckets over [from, to] (inclusive, ms), from the rollup widths this sensor keeps (finest first). */
+  read(sensorKey: number, from: number, to: number, points: number, levels: readonly number[]): SeriesResult {
     const end = to + 1;
     const wanted = Math.max(1, Math.ceil((end - from) / points));
     let level = -1;
-    for (let i = RESOLUTIONS.length - 1; i >= 0; i--) {
-      if (RESOLUTIONS[i]! <= wanted) {
+    for (let i = levels.length - 1; i >= 0; i--) {
+      if (levels[i]! <= wanted) {
         level = i;
         break;
       }
     }
     if (level < 0) return { source: 'raw', width: wanted, points: this.rawSeries(sensorKey, from, end, wanted) };
 
-    const res = RESOLUTIONS[level]!;
+    const res = levels[level]!;
     const base = bucketOf(from, res);
     let width = res * Math.ceil(wanted / res);
     // Aligning the first bucket to the resolution can add one; widen by a step until the count fits.
@@ -76,9 +76,9 @@ export class SeriesReader {
     };
     const lo = Math.min(end, base === from ? from : base + res);
     const hi = Math.max(lo, bucketOf(end, res));
-    add(0, this.exact(sensorKey, from, lo, level - 1));
+    add(0, this.exact(sensorKey, levels, from, lo, level - 1));
     for (const row of this.rollups.range(sensorKey, res, lo, hi)) add(Math.floor((row[0] - base) / width), fromRow(row));
-    if (hi < end) add(Math.floor((hi - base) / width), this.exact(sensorKey, hi, end, level - 1));
+    if (hi < end) add(Math.floor((hi - base) / width), this.exact(sensorKey, levels, hi, end, level - 1));
     const list = [...cells.entries()]
       .sort((x, y) => x[0] - y[0])
       .map(([b, a]) => ({ t: base + b * width, count: a.count, min: a.min, max: a.max, sum: a.sum, first: a.firstValue, last: a.lastValue }));
@@ -86,16 +86,16 @@ export class SeriesReader {
   }
 
   /** Aggregates of [a, b) from rollups of `level` and finer, and raw readings under the finest. */
-  private exact(sensorKey: number, a: number, b: number, level: number): Agg {
+  private exact(sensorKey: number, levels: readonly number[], a: number, b: number, level: number): Agg {
     const acc = empty();
     if (a >= b) return acc;
     if (level < 0) return this.rawAggregate(sensorKey, a, b);
-    const res = RESOLUTIONS[level]!;
+    const res = levels[level]!;
     const lo = Math.min(b, bucketOf(a, res) === a ? a : bucketOf(a, res) + res);
     const hi = Math.max(lo, bucketOf(b, res));
-    combine(acc, this.exact(sensorKey, a, lo, level - 1));
+    combine(acc, this.exact(sensorKey, levels, a, lo, level - 1));
     for (const row of this.rollups.range(sensorKey, res, lo, hi)) combine(acc, fromRow(row));
-    combine(acc, this.exact(sensorKey, hi, b, level - 1));
+    combine(acc, this.exact(sensorKey, levels, hi, b, level - 1));
     return acc;
   }
 
