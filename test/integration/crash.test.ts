@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServe, type ServeProcess } from '../helpers/serve-process';
 import { tempDir } from '../helpers/station';
+import { seededRandom } from '../../main/core/ml/runtime/random';
 
 // Acceptance: a child `serve` process under continuous batch ingest is killed
 // with SIGKILL at random moments, ten times; after each restart every reading
@@ -29,17 +30,6 @@ const SENSORS = ['crash-a', 'crash-b', 'crash-c', 'crash-d', 'crash-e', 'crash-f
 const BASE_TS = Date.UTC(2024, 0, 1);
 const ENV = { SMC_BOOTSTRAP_KEY: KEY, SMC_SIGN_IN_LINK: 'false', SMC_RATE_LIMIT_PER_MINUTE: '10000000' };
 
-/** mulberry32: small seeded PRNG, so kill moments and batch shapes replay from the seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Reading { sensor_id: string; timestamp: number; value: number }
 type BatchState = 'sending' | 'acked' | 'unknown' | 'stored' | 'lost';
@@ -276,7 +266,8 @@ describe('crash safety of batch ingest', () => {
   });
 
   it('keeps every acknowledged reading exactly once across ten SIGKILLs under load', async () => {
-    const rand = prng(SEED);
+    // Seeded: kill moments and batch shapes replay from the seed.
+    const rand = seededRandom(SEED);
     const ledger = new Ledger(rand);
     const problems: string[] = [];
     const started = performance.now();

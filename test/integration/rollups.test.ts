@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildRollups } from '../../main/core/domains/readings';
+import { seededRandom } from '../../main/core/ml/runtime/random';
 import { bucketOf, DAY, HOUR, MINUTE } from '../../main/core/domains/readings/rollups/resolutions';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
@@ -12,18 +13,6 @@ import { reading, startStation, type TestStation } from '../helpers/station';
 const T0 = Date.UTC(2024, 2, 30, 22, 17, 3, 250);
 const SPAN = 45 * DAY;
 const SENSORS = ['roll-a', 'roll-b', 'roll-c'];
-
-/** Deterministic pseudo-random numbers (mulberry32): a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = { sensor_id: string; timestamp: number; value: number };
 
@@ -50,7 +39,8 @@ function bruteForce(rows: readonly Row[], from: number, to: number, base: number
 
 describe('chart rollups', () => {
   let s: TestStation;
-  const random = rng(20261201);
+  // Seeded, so a failure replays.
+  const random = seededRandom(20261201);
   /** What the station holds, as the test knows it: first value stored for each (sensor, timestamp). */
   const truth = new Map<string, Map<number, number>>(SENSORS.map((id) => [id, new Map()]));
   const rowsOf = (id: string): Row[] => [...truth.get(id)!].map(([timestamp, value]) => ({ sensor_id: id, timestamp, value }));
