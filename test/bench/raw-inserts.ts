@@ -69,11 +69,11 @@ export interface Interleaved {
  * drifts during the run (shared, throttled) shifts both sides of each ratio
  * alike. The figure is the median over the rounds.
  */
-export async function interleaved(rounds: number, reference: () => number, station: () => Promise<number>): Promise<Interleaved> {
+export async function interleaved(rounds: number, reference: () => number | Promise<number>, station: () => Promise<number>): Promise<Interleaved> {
   const refs: number[] = [];
   const runs: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    refs.push(reference());
+    refs.push(await reference());
     runs.push(await station());
   }
   const ratios = runs.map((r, i) => r / refs[i]!);

@@ -71,6 +71,12 @@ export const explorer = {
     axis: 'Local time ({{zone}})',
     bucket: 'Each point summarizes {{duration}} of readings',
     onePerPoint: 'Each point is one reading',
+    source: {
+      raw: 'read from the readings themselves',
+      '1m': 'read from the per-minute summaries',
+      '1h': 'read from the hourly summaries',
+      '1d': 'read from the daily summaries',
+    },
     loadFailed: 'Could not load the chart',
     none: 'Select a sensor in the table to chart it.',
     empty: 'No readings for this sensor in the chosen period.',

@@ -72,6 +72,12 @@ export const explorer: typeof en = {
     axis: 'Hora local ({{zone}})',
     bucket: 'Cada ponto resume {{duration}} de leituras',
     onePerPoint: 'Cada ponto é uma leitura',
+    source: {
+      raw: 'lido das próprias leituras',
+      '1m': 'lido dos resumos por minuto',
+      '1h': 'lido dos resumos por hora',
+      '1d': 'lido dos resumos diários',
+    },
     loadFailed: 'Não foi possível carregar o gráfico',
     none: 'Selecione um sensor na tabela para ver o gráfico.',
     empty: 'Nenhuma leitura deste sensor no período escolhido.',

@@ -60,7 +60,9 @@ export function SeriesChart() {
       <div className="card__head">
         <h2 id="chart-title">{focused ? t('explorer.chart.title', { id: focused }) : t('explorer.chart.titleNone')}</h2>
         {series && perPoint > 0 && (
-          <span className="muted">{perPoint > 1 ? t('explorer.chart.bucket', { duration: formatBucket(series.bucket_ms, lng) }) : t('explorer.chart.onePerPoint')}</span>
+          <span className="muted" data-testid="series-source" data-source={series.source}>
+            {perPoint > 1 ? `${t('explorer.chart.bucket', { duration: formatBucket(series.bucket_ms, lng) })} · ${t(`explorer.chart.source.${series.source}`)}` : t('explorer.chart.onePerPoint')}
+          </span>
         )}
       </div>
       <ErrorNotice error={error} title={t('explorer.chart.loadFailed')} />
