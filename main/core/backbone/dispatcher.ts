@@ -5,6 +5,7 @@ import { backoffMs, causedBy, type Consumer, type TxWork } from './consumer';
 import type { DeadLetterRow, DeadLetters } from './dead-letters';
 import type { ConsumerOffsets } from './offsets';
 import type { Outbox } from './outbox';
+import { RecentEvents } from './recent-events';
 
 // Delivers events to consumers, each at its own pace, in seq order. A
 // failing event is retried with exponential backoff; after `maxAttempts` it
@@ -46,14 +47,11 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Committed events whose in-memory `local` is kept for consumers that have not reached them yet. */
-const LOCALS_KEPT = 64;
-
 export class Dispatcher {
   private readonly slots = new Map<string, Slot>();
   private running = false;
-  /** seq -> StoredEvent.local of the latest committed events; a consumer further behind reads the database. */
-  private readonly locals = new Map<number, unknown>();
+  /** The latest acknowledged events, for consumers that keep up (recent-events.ts). */
+  private readonly recent = new RecentEvents();
 
   constructor(
     private readonly writer: WriteQueue,
@@ -76,9 +74,15 @@ export class Dispatcher {
     }
   }
 
+  /** Another process appended events up to `head` (seen when a transaction begins). */
+  foreign(head: number): void {
+    this.recent.foreign(head);
+  }
+
   /** Registers offsets for new consumers and delivers whatever is pending (after a restart, too). */
   start(): void {
     const head = this.outbox.head();
+    this.recent.reset(head);
     this.writer.writeNow((tx) => {
       for (const s of this.slots.values()) this.offsets.ensure(tx, s.consumer.name, s.consumer.startAt === 'now' ? head : 0);
     });
@@ -88,11 +92,7 @@ export class Dispatcher {
 
   /** Newly committed events: wake the consumers that take them. */
   notify(events: readonly StoredEvent[]): void {
-    for (const e of events) {
-      if (e.local === undefined) continue;
-      this.locals.set(e.seq, e.local);
-      if (this.locals.size > LOCALS_KEPT) this.locals.delete(this.locals.keys().next().value!);
-    }
+    this.recent.add(events);
     if (!this.running) return;
     for (const s of this.slots.values()) {
       if (s.state === 'backoff') continue;
@@ -153,13 +153,16 @@ export class Dispatcher {
     const from = this.offsets.get(c.name)?.seq ?? 0;
     // Committed is not yet durable while a commit awaits its fsync: only acknowledged events are delivered.
     const limit = this.writer.durableLimit();
-    const read = this.outbox.after(from, this.opts.batch, c.types);
-    const events = limit === Infinity ? read : read.filter((e) => e.seq <= limit);
-    // The rest comes with the acknowledgement's notify; a late look covers events another process wrote.
-    if (events.length < read.length) this.schedule(s, 5);
-    for (const e of events) {
-      const local = this.locals.get(e.seq);
-      if (local !== undefined) e.local = local;
+    let events = this.recent.after(from, this.opts.batch, s.types);
+    if (!events) {
+      const read = this.outbox.after(from, this.opts.batch, c.types);
+      events = limit === Infinity ? read : read.filter((e) => e.seq <= limit);
+      // The rest comes with the acknowledgement's notify; a late look covers events another process wrote.
+      if (events.length < read.length) this.schedule(s, 5);
+      for (const e of events) {
+        const local = this.recent.local(e.seq);
+        if (local !== undefined) e.local = local;
+      }
     }
     if (events.length === 0) {
       s.state = 'idle';

@@ -60,6 +60,10 @@ export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: Stati
       metrics.commitJobs.observe(jobs);
       if (ms > 250) dbLog.warn({ jobs, ms: Math.round(ms) }, 'slow commit');
     },
+    onSync: ({ commits, ms }) => {
+      metrics.syncDuration.observe(ms / 1000);
+      if (ms > 1000) dbLog.warn({ commits, ms: Math.round(ms) }, 'slow fsync: the disk took over a second to make commits durable');
+    },
     onEvents: (events) => {
       metrics.eventsWritten.inc(events.length);
       hub.publish(events);
@@ -68,5 +72,6 @@ export function createBackbone(db: Db, clock: Clock, log: Logger, metrics: Stati
   }, extra.commitSync);
   const dispatcher = new Dispatcher(writer, outbox, offsets, deadLetters, log.child({ sub: 'backbone' }), opts);
   wake.dispatcher = dispatcher;
+  outbox.onForeign = (head) => dispatcher.foreign(head);
   return { outbox, writer, dispatcher, hub, deadLetters, offsets };
 }

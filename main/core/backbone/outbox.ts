@@ -44,8 +44,15 @@ export class Outbox implements EventSink {
     this.last = this.head();
   }
 
+  /** Told when a transaction finds events another process appended (the CLI); their seqs are up to `head`. */
+  onForeign: ((head: number) => void) | undefined;
+
   begin(): void {
-    this.last = Math.max(this.last, this.head());
+    const head = this.head();
+    if (head > this.last) {
+      this.last = head;
+      this.onForeign?.(head);
+    }
   }
 
   reserve(): number {

@@ -111,7 +111,13 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
     release(req);
     if (req.watchedBody) watched.delete(req.watchedBody as Watched);
   };
-  app.addHook('onResponse', async (req) => finished(req));
-  app.addHook('onRequestAbort', async (req) => finished(req));
+  app.addHook('onResponse', (req, _reply, done) => {
+    finished(req);
+    done();
+  });
+  app.addHook('onRequestAbort', (req, done) => {
+    finished(req);
+    done();
+  });
   return { inFlight: () => inFlight, close: () => clearInterval(sweep) };
 }

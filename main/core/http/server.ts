@@ -111,11 +111,13 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
   const limits = installLimits(app, IMPORT_CONTENT_TYPES, { ...DEFAULT_LIMITS, ...opts.limits });
   app.addHook('onClose', async () => limits.close());
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks that never wait take fastify's callback form: an async hook costs a promise on every request.
+  app.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-correlation-id', req.id);
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('x-frame-options', 'DENY');
+    done();
   });
   const authenticate = createRequestAuthenticator(deps.authenticator);
   app.addHook('onRequest', async (req, reply) => {
@@ -123,15 +125,13 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
     if (access === undefined || access === 'public') return;
     await authenticate(req, reply);
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (req.url.startsWith('/api/') || req.url.startsWith('/health') || req.url.startsWith('/metrics')) void reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req, reply) => {
-    metrics.httpDuration.observe(
-      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+  app.addHook('onResponse', (req, reply, done) => {
+    metrics.observeHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   await app.register(fastifyRateLimit, {

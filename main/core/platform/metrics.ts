@@ -12,6 +12,7 @@ export class StationMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly commitDuration: Histogram;
   readonly commitJobs: Histogram;
+  readonly syncDuration: Histogram;
   readonly eventsWritten: Counter;
   readonly retentionDeleted: Counter;
 
@@ -38,7 +39,7 @@ export class StationMetrics {
     });
     this.commitDuration = new Histogram({
       name: 'smc_db_commit_duration_seconds',
-      help: 'Duration of group commits (all queued writes plus fsync)',
+      help: 'Duration of group commits on the serving thread (the queued writes; the WAL fsync runs after it, off that thread)',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
@@ -46,6 +47,12 @@ export class StationMetrics {
       name: 'smc_db_commit_jobs',
       help: 'Write jobs grouped into one commit',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [this.registry],
+    });
+    this.syncDuration = new Histogram({
+      name: 'smc_db_sync_duration_seconds',
+      help: 'Duration of the WAL fsyncs that make commits durable, off the serving thread',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
     this.eventsWritten = new Counter({
@@ -70,8 +77,39 @@ export class StationMetrics {
     });
   }
 
+  // Labelled children, looked up once: prom-client builds a key from the labels on every call otherwise,
+  // and these run on every request.
+  private readonly httpChildren = new Map<string, { observe(v: number): void }>();
+  private readonly readingChildren = new Map<string, { inc(n: number): void }>();
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels({ method, route, status: String(status) });
+      if (this.httpChildren.size < 2048) this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
   countIngest(result: { stored: number; duplicates: number; conflicts: number; rejected: number }): void {
-    for (const [label, n] of Object.entries(result)) if (n > 0) this.ingestedReadings.inc({ result: label }, n);
+    for (const label in result) {
+      const n = result[label as keyof typeof result];
+      if (n <= 0) continue;
+      let child = this.readingChildren.get(label);
+      if (!child) this.readingChildren.set(label, (child = this.ingestedReadings.labels({ result: label })));
+      child.inc(n);
+    }
+  }
+
+  countRequest(outcome: string): void {
+    let child = this.requestChildren.get(outcome);
+    if (!child) {
+      child = this.ingestRequests.labels({ outcome });
+      if (this.requestChildren.size < 64) this.requestChildren.set(outcome, child);
+    }
+    child.inc();
   }
 }
 

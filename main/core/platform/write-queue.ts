@@ -93,6 +93,8 @@ interface Unsynced {
 
 export interface WriteQueueHooks {
   onCommit?: (info: { jobs: number; ms: number }) => void;
+  /** An fsync off the serving thread finished, making `commits` commits durable. */
+  onSync?: (info: { commits: number; ms: number }) => void;
   /** Events of one commit, in seq order, after the commit is durable. */
   onEvents?: (events: readonly StoredEvent[]) => void;
 }
@@ -291,8 +293,12 @@ export class WriteQueue {
     const batch = this.unsynced;
     this.unsynced = [];
     this.syncing = batch;
+    const started = performance.now();
     this.commitSync!.sync().then(
-      () => this.settle(batch, null),
+      () => {
+        this.hooks.onSync?.({ commits: batch.length, ms: performance.now() - started });
+        this.settle(batch, null);
+      },
       (err: unknown) => this.settle(batch, err),
     );
   }

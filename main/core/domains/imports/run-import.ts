@@ -137,7 +137,7 @@ export async function runImport(deps: ImportDeps, body: Readable, opts: ImportOp
     return tx.now;
   }, { correlationId: opts.correlationId });
   deps.metrics.countIngest({ stored: progress.stored, duplicates: progress.duplicates, conflicts: progress.conflicts, rejected: progress.rejected });
-  deps.metrics.ingestRequests.inc({ outcome: error ? 'import_failed' : 'import' });
+  deps.metrics.countRequest(error ? 'import_failed' : 'import');
   log.info({ importId: opts.importId, ...progress, failed: error?.message }, 'import finished');
 
   const summary = {

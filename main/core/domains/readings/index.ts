@@ -75,7 +75,7 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
         const now = clock();
         const { valid, issues } = validateReadings(input.readings, now);
         if (!input.partial && issues.length > 0) {
-          metrics.ingestRequests.inc({ outcome: 'rejected' });
+          metrics.countRequest('rejected');
           metrics.countIngest({ stored: 0, duplicates: 0, conflicts: 0, rejected: input.readings.length });
           const capped = capIssues(issues);
           throw new AppError(
@@ -104,11 +104,11 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
             ctx.recordResponse?.(tx, output);
             return output;
           }, { correlationId: ctx.correlationId });
-          metrics.ingestRequests.inc({ outcome: 'ok' });
+          metrics.countRequest('ok');
           metrics.countIngest({ stored: result.stored, duplicates: result.duplicates, conflicts: result.conflicts.length, rejected: result.rejected_count });
           return result;
         } catch (err) {
-          metrics.ingestRequests.inc({ outcome: err instanceof AppError ? err.code : 'error' });
+          metrics.countRequest(err instanceof AppError ? err.code : 'error');
           throw err;
         }
       },
