@@ -104,7 +104,7 @@ function setupPlatform(config: StationConfig, opts: StationOptions) {
 
 function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Backbone, config: StationConfig, opts: StationOptions, station: () => string) {
   const { db, clock, log, metrics, dbFile, disk } = platform;
-  const requireFreeDisk = () => disk.requireFreeDisk();
+  const requireFreeDisk = (refused?: string) => disk.requireFreeDisk(refused);
   const writer = backbone.writer;
   const audit = createAuditDomain(db);
   const auth = createAuthDomain({ db, writer, clock, log, audit: audit.log, bootstrapKey: config.bootstrapKey, station });

@@ -15,8 +15,11 @@ const importCsv = (s: TestStation, csv: string, query = '') =>
 describe('the free-disk floor', () => {
   let s: TestStation;
   let free = 100 * MIB;
+  /** Free bytes by the number of the check, for a disk that runs short during a request. */
+  let byCheck: ((check: number) => number) | null = null;
+  let checks = 0;
   beforeAll(async () => {
-    s = await startStation({ diskFloorMb: 256 }, { station: { disk: { freeBytes: () => free, cacheMs: 0 } } });
+    s = await startStation({ diskFloorMb: 256 }, { station: { disk: { freeBytes: () => (byCheck ? byCheck(++checks) : free), cacheMs: 0 } } });
   });
   afterAll(async () => {
     await s.stop();
@@ -57,6 +60,23 @@ describe('the free-disk floor', () => {
     });
   });
 
+  it('stops a long import at the chunk where the disk runs short, keeping what came before', async () => {
+    // Room when the import starts and for its first chunk of 5,000 rows; then the disk is short.
+    checks = 0;
+    byCheck = (n) => (n <= 2 ? 10 * 1024 * MIB : 100 * MIB);
+    try {
+      const rows = Array.from({ length: 12_000 }, (_, i) => `long.1,${T0 + i * 1000},${i}`).join('\n');
+      const r = await importCsv(s, `sensor_id,timestamp,value\n${rows}\n`, '?import_id=runs-short');
+      expect(r.status).toBe(507);
+      expect(r.body.error.message).toMatch(/below the configured floor 256 MiB \(disk-floor-mb\); the import stopped before this chunk/);
+      expect(r.body.error.message).toMatch(/5000 stored/);
+    } finally {
+      byCheck = null;
+    }
+    expect((await s.request('GET', '/api/v1/data/imports/runs-short')).body).toMatchObject({ status: 'failed', stored: 5000 });
+    expect(s.station.db.prepare("SELECT COUNT(*) FROM readings r JOIN sensors s USING (sensor_key) WHERE s.id = 'long.1'").pluck().get()).toBe(5000);
+  });
+
   it('takes readings again once there is room', async () => {
     free = 10 * 1024 * MIB;
     const r = await s.request('POST', '/api/v1/data/ingest', { body: [reading('full.1', T0, 1), reading('full.1', T0 + 1, 2)] });
@@ -64,7 +84,7 @@ describe('the free-disk floor', () => {
     expect(r.body.stored).toBe(2);
     expect((await importCsv(s, `sensor_id,timestamp,value\nfull.2,${T0},1\n`, '?import_id=refused-1')).body).toMatchObject({ status: 'completed', stored: 1 });
     const h = await s.request('GET', '/health/db');
-    expect(h.body).toMatchObject({ disk: 'ok', readings: 3, oldest_raw_timestamp: new Date(T0).toISOString() });
+    expect(h.body).toMatchObject({ disk: 'ok', readings: 5003, oldest_raw_timestamp: new Date(T0).toISOString() });
   });
 });
 

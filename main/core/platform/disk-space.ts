@@ -29,7 +29,8 @@ export interface DiskGuard {
   readonly floorBytes: number;
   status(): DiskStatus;
   /** Throws `insufficient_storage` (507) when free space is below the floor; call before anything is written. */
-  requireFreeDisk(): void;
+  /** Throws 507 below the floor; `refused` says what was not done (default: nothing was stored). */
+  requireFreeDisk(refused?: string): void;
 }
 
 export function statfsFreeBytes(dir: string): number | null {
@@ -67,13 +68,13 @@ export function createDiskGuard(opts: DiskGuardOptions): DiskGuard {
   return {
     floorBytes,
     status,
-    requireFreeDisk() {
+    requireFreeDisk(refused = 'nothing was stored') {
       if (floorBytes === 0) return;
       const s = status();
       if (s.disk !== 'below_floor') return;
       throw new AppError(
         'insufficient_storage',
-        `free disk ${mib(s.free_bytes!)} MiB is below the configured floor ${opts.floorMb} MiB (disk-floor-mb); nothing was stored — free disk space or lower the floor`,
+        `free disk ${mib(s.free_bytes!)} MiB is below the configured floor ${opts.floorMb} MiB (disk-floor-mb); ${refused} — free disk space or lower the floor`,
         { free_bytes: s.free_bytes, floor_bytes: floorBytes },
       );
     },

@@ -19,9 +19,9 @@ function ownerOf(p: Principal | null): string | null {
   return p ? (p.keyId ?? p.id) : null;
 }
 
-export function createImportsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; log: Logger; readings: ReadingsApi; requireFreeDisk: () => void }) {
+export function createImportsDomain(deps: { db: Db; writer: WriteQueue; clock: Clock; metrics: StationMetrics; log: Logger; readings: ReadingsApi; requireFreeDisk: (refused?: string) => void }) {
   const imports = new ImportsRepo(deps.db);
-  const importDeps = { writer: deps.writer, clock: deps.clock, metrics: deps.metrics, readings: deps.readings, imports };
+  const importDeps = { writer: deps.writer, clock: deps.clock, metrics: deps.metrics, readings: deps.readings, imports, requireFreeDisk: deps.requireFreeDisk };
 
   return defineDomain(importsContract, {
     start() {

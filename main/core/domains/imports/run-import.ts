@@ -19,6 +19,8 @@ export interface ImportDeps {
   metrics: StationMetrics;
   readings: ReadingsApi;
   imports: ImportsRepo;
+  /** Throws 507 below the free-disk floor; checked before every chunk, as a long import fills the disk. */
+  requireFreeDisk?: (refused?: string) => void;
 }
 
 export interface ImportOptions {
@@ -163,6 +165,7 @@ export async function runImport(deps: ImportDeps, body: Readable, opts: ImportOp
 
 /** One chunk in one write job with the import's progress, so a crash never leaves progress ahead of what was stored. */
 async function store(deps: ImportDeps, valid: readonly ValidReading[], opts: ImportOptions, progress: ImportProgress): Promise<StoreOutcome> {
+  if (!opts.dryRun) deps.requireFreeDisk?.('the import stopped before this chunk');
   try {
     return await deps.writer.write((tx) => {
       const outcome = deps.readings.store(tx, valid, 'partial', { source: 'import', importId: opts.importId });

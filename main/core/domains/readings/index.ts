@@ -71,7 +71,12 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
   const module = defineDomain(readingsContract, {
     handlers: {
       'data.ingest': async (input, ctx) => {
-        deps.requireFreeDisk(); // 507 before anything is validated or written
+        try {
+          deps.requireFreeDisk(); // 507 before anything is validated or written
+        } catch (err) {
+          metrics.countRequest('insufficient_storage');
+          throw err;
+        }
         const now = clock();
         const { valid, issues } = validateReadings(input.readings, now);
         if (!input.partial && issues.length > 0) {
