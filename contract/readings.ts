@@ -153,8 +153,8 @@ export const SeriesPoint = z.object({
   last: z.number(),
 });
 
-/** What a series was built from: raw readings, or the 1 minute, 1 hour or 1 day rollups. */
-export const SERIES_SOURCES = ['raw', '1m', '1h', '1d'] as const;
+/** What a series was built from: raw readings, or the 1 second, 1 minute, 1 hour or 1 day rollups. */
+export const SERIES_SOURCES = ['raw', '1s', '1m', '1h', '1d'] as const;
 
 export const readingSeries = defineOperation({
   name: 'readings.series',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildRollups } from '../../main/core/domains/readings';
 import { seededRandom } from '../../main/core/ml/runtime/random';
-import { bucketOf, DAY, HOUR, MINUTE } from '../../main/core/domains/readings/rollups/resolutions';
+import { bucketOf, DAY, HOUR, MINUTE, SECOND } from '../../main/core/domains/readings/rollups/resolutions';
 import { reading, startStation, type TestStation } from '../helpers/station';
 
 // Rollups are kept in the same transaction as the readings they summarise.
@@ -50,8 +50,20 @@ describe('chart rollups', () => {
     // Bursts of readings at random places in the span, 100 ms to 30 min apart, so every
     // resolution has full and partial buckets, and quiet stretches leave buckets empty.
     const all: Row[] = [];
+    // One sensor first streams a dense stretch in order (ten readings a second), as a live feed
+    // does: judged on it at 1,000 readings, it keeps its 1 s rollups; the others, judged on
+    // scattered backfill, drop them.
+    const live: Row[] = [];
     for (const id of SENSORS) {
       const seen = new Set<number>();
+      if (id === 'roll-a') {
+        let t = T0 + Math.floor(SPAN / 3);
+        for (let i = 0; i < 1200; i++) {
+          t += 50 + Math.floor(random() * 100);
+          seen.add(t);
+          live.push({ sensor_id: id, timestamp: t, value: Math.round((random() * 200 - 100) * 1000) / 1000 });
+        }
+      }
       for (let burst = 0; burst < 40; burst++) {
         let t = T0 + Math.floor(random() * SPAN);
         const step = [100, 1_000, 7_000, 61_000, 1_800_000][Math.floor(random() * 5)]!;
@@ -68,6 +80,9 @@ describe('chart rollups', () => {
       const j = Math.floor(random() * (i + 1));
       [all[i], all[j]] = [all[j]!, all[i]!];
     }
+    const first = await s.request('POST', '/api/v1/data/ingest', { body: live.map((x) => reading(x.sensor_id, x.timestamp, x.value)) });
+    expect(first.body.stored).toBe(live.length);
+    for (const x of live) truth.get(x.sensor_id)!.set(x.timestamp, x.value);
     const imported = all.splice(0, 3000);
     for (let i = 0; i < all.length; i += 1000) {
       const batch = all.slice(i, i + 1000);
@@ -133,6 +148,11 @@ describe('chart rollups', () => {
   });
 
   it('answers chart series over random ranges exactly as the raw readings would', async () => {
+    const keptLevels = (id: string): number[] => {
+      const f = s.station.db.prepare('SELECT second_rollups, minute_rollups FROM sensors WHERE id = ?').get(id) as { second_rollups: number; minute_rollups: number };
+      return [...(f.second_rollups ? [SECOND] : []), ...(f.minute_rollups ? [MINUTE] : []), HOUR, DAY];
+    };
+    expect(SENSORS.map((id) => keptLevels(id).includes(SECOND))).toEqual([true, false, false]);
     const sources = new Set<string>();
     for (let trial = 0; trial < 120; trial++) {
       const id = SENSORS[trial % SENSORS.length]!;
@@ -147,11 +167,12 @@ describe('chart rollups', () => {
       const body = r.body as { bucket_ms: number; source: string; points: Array<{ t: string; count: number; min: number; max: number; mean: number; first: number; last: number }> };
       sources.add(body.source);
       expect(body.points.length).toBeLessThanOrEqual(points);
-      const res = { raw: 0, '1m': MINUTE, '1h': HOUR, '1d': DAY }[body.source]!;
+      const res = { raw: 0, '1s': SECOND, '1m': MINUTE, '1h': HOUR, '1d': DAY }[body.source]!;
       expect(body.bucket_ms % (res || 1)).toBe(0);
-      // The coarsest source that still gives the points asked for.
+      // The coarsest source that still gives the points asked for, among the levels this sensor keeps.
       const wanted = Math.ceil((to - from + 1) / points);
-      const finest = [DAY, HOUR, MINUTE].find((x) => x <= wanted) ?? 0;
+      const kept = keptLevels(id);
+      const finest = [DAY, HOUR, MINUTE, SECOND].find((x) => x <= wanted && kept.includes(x)) ?? 0;
       expect(res).toBe(finest);
       const base = res === 0 ? from : bucketOf(from, res);
       const expected = bruteForce(rows, from, to, base, body.bucket_ms);
@@ -162,7 +183,7 @@ describe('chart rollups', () => {
         expect(p.mean).toBeCloseTo(e.sum / e.count, 6);
       }
     }
-    expect(sources).toEqual(new Set(['raw', '1m', '1h', '1d']));
+    expect(sources).toEqual(new Set(['raw', '1s', '1m', '1h', '1d']));
   }, 60_000);
 
   it('covers the whole stored history when no range is given', async () => {
@@ -194,12 +215,17 @@ describe('minute rollups of a sparse sensor', () => {
     };
     await send('slow-1', MINUTE, 1500);
     await send('fast-1', 1000, 1500);
+    await send('dense-1', 50, 1500);
     const db = s.station.db;
-    const minutesOf = (id: string) => (db.prepare('SELECT COUNT(*) AS n FROM reading_rollups r JOIN sensors s USING (sensor_key) WHERE s.id = ? AND r.res = ?').get(id, MINUTE) as { n: number }).n;
-    const flag = (id: string) => (db.prepare('SELECT minute_rollups AS m FROM sensors WHERE id = ?').get(id) as { m: number }).m;
-    expect([flag('slow-1'), minutesOf('slow-1')]).toEqual([0, 0]);
-    expect(flag('fast-1')).toBe(1);
+    const rowsOf = (id: string, res: number) => (db.prepare('SELECT COUNT(*) AS n FROM reading_rollups r JOIN sensors s USING (sensor_key) WHERE s.id = ? AND r.res = ?').get(id, res) as { n: number }).n;
+    const minutesOf = (id: string) => rowsOf(id, MINUTE);
+    const flags = (id: string) => db.prepare('SELECT second_rollups AS s, minute_rollups AS m FROM sensors WHERE id = ?').get(id);
+    // Once a minute: neither fine level summarises anything. Once a second: the seconds do not.
+    // Twenty a second: both do (75 seconds, 2 minutes).
+    expect([flags('slow-1'), minutesOf('slow-1'), rowsOf('slow-1', SECOND)]).toEqual([{ s: 0, m: 0 }, 0, 0]);
+    expect([flags('fast-1'), rowsOf('fast-1', SECOND)]).toEqual([{ s: 0, m: 1 }, 0]);
     expect(minutesOf('fast-1')).toBe(26); // 1,500 s from 03:00:17
+    expect([flags('dense-1'), rowsOf('dense-1', SECOND), minutesOf('dense-1')]).toEqual([{ s: 1, m: 1 }, 75, 2]);
     // Readings after the judgement add no minute rows for the slow sensor.
     await send('slow-1', MINUTE, 200, 1500);
     expect(minutesOf('slow-1')).toBe(0);

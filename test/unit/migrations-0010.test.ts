@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../main/core/app';
-import { DAY, HOUR, MINUTE } from '../../main/core/domains/readings/rollups/resolutions';
+import { DAY, HOUR, MINUTE, SECOND } from '../../main/core/domains/readings/rollups/resolutions';
 import { migrate } from '../../main/core/platform/migrate';
 
 // 0010 creates the chart rollups on a station that already holds readings:
@@ -37,7 +37,7 @@ it('summarises the readings stored before the upgrade at every resolution', () =
   })();
   migrate(db, MIGRATIONS.slice(0, 10));
 
-  for (const res of [MINUTE, HOUR, DAY]) {
+  for (const res of [SECOND, MINUTE, HOUR, DAY]) {
     const expected = new Map<string, { count: number; min: number; max: number; sum: number; first: number; last: number }>();
     for (const [key, ts, v] of rows) {
       const id = `${key}|${Math.floor(ts / res) * res}`;
@@ -56,7 +56,7 @@ it('summarises the readings stored before the upgrade at every resolution', () =
   db.close();
 });
 
-it('retires the minute rollups of sensors read once a minute when upgrading to 0012, and keeps the others', () => {
+it('retires the fine rollups that summarise nothing when upgrading to 0012, and keeps the others', () => {
   const dir = mkdtempSync(join(tmpdir(), 'smc-mig12-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'station.db'));
@@ -77,8 +77,8 @@ it('retires the minute rollups of sensors read once a minute when upgrading to 0
     db.exec(`INSERT INTO reading_rollups SELECT sensor_key, ${MINUTE}, timestamp - timestamp % ${MINUTE}, COUNT(*), MIN(value), MAX(value), SUM(value), MIN(timestamp), 0, MAX(timestamp), 0 FROM readings GROUP BY 1, 3`);
   })();
   migrate(db, MIGRATIONS.slice(0, 12));
-  const minutes = db.prepare(`SELECT s.id, s.minute_rollups AS flag, (SELECT COUNT(*) FROM reading_rollups r WHERE r.sensor_key = s.sensor_key AND r.res = ${MINUTE}) AS n FROM sensors s ORDER BY s.sensor_key`).all();
+  const minutes = db.prepare(`SELECT s.id, s.second_rollups AS seconds, s.minute_rollups AS flag, (SELECT COUNT(*) FROM reading_rollups r WHERE r.sensor_key = s.sensor_key AND r.res = ${MINUTE}) AS n FROM sensors s ORDER BY s.sensor_key`).all();
   // Too few readings to judge: kept, as live ingest would until the sensor reaches 1,000.
-  expect(minutes).toEqual([{ id: 'slow', flag: 0, n: 0 }, { id: 'fast', flag: 1, n: 34 }, { id: 'few', flag: 1, n: 10 }]);
+  expect(minutes).toEqual([{ id: 'slow', seconds: 1, flag: 0, n: 0 }, { id: 'fast', seconds: 1, flag: 1, n: 34 }, { id: 'few', seconds: 1, flag: 1, n: 10 }]);
   db.close();
 });

@@ -73,6 +73,7 @@ export const explorer = {
     onePerPoint: 'Each point is one reading',
     source: {
       raw: 'read from the readings themselves',
+      '1s': 'read from the per-second summaries',
       '1m': 'read from the per-minute summaries',
       '1h': 'read from the hourly summaries',
       '1d': 'read from the daily summaries',

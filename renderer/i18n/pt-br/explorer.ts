@@ -74,6 +74,7 @@ export const explorer: typeof en = {
     onePerPoint: 'Cada ponto é uma leitura',
     source: {
       raw: 'lido das próprias leituras',
+      '1s': 'lido dos resumos por segundo',
       '1m': 'lido dos resumos por minuto',
       '1h': 'lido dos resumos por hora',
       '1d': 'lido dos resumos diários',

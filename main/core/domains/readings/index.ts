@@ -12,11 +12,12 @@ import { exportReadingsCsv } from './export-csv';
 import { distinctReadings } from './issues';
 import { readingsStoredSeq } from './migrations/0007-readings-stored-seq';
 import { readingRollups } from './migrations/0010-reading-rollups';
-import { minuteRollupsPerSensor } from './migrations/0012-minute-rollups-per-sensor';
+import { fineRollupsPerSensor } from './migrations/0012-fine-rollups-per-sensor';
 import { toReadingQuery } from './query';
 import { ReadingsRepo } from './repository';
 import { RollupsRepo } from './rollups/repository';
-import { DAY, HOUR, MINUTE, RESOLUTIONS } from './rollups/resolutions';
+import { levelsOf } from './rollups/fine-rollups';
+import { DAY, HOUR, MINUTE, SECOND } from './rollups/resolutions';
 import { SeriesReader, type SeriesResult } from './rollups/series';
 import { storeReadings, type BatchSource, type StoreMode, type StoreOutcome } from './store';
 import { validateReadings, type ValidReading } from './validate';
@@ -30,7 +31,7 @@ export { distinctReadings } from './issues';
 export { ReadingsRepo, RollupsRepo };
 export { rebuildRollups } from './rollups/rebuild';
 export { createRetention, type RetentionOptions, type RetentionRunner } from './retention';
-export const readingsMigrations = [readingsStoredSeq, readingRollups, minuteRollupsPerSensor];
+export const readingsMigrations = [readingsStoredSeq, readingRollups, fineRollupsPerSensor];
 
 /** What other domains use: storing a validated batch in their own write job, and reading history. */
 export interface ReadingsApi {
@@ -45,10 +46,8 @@ function minOrNull(a: number | null, b: number | null): number | null {
 function maxOrNull(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b);
 }
-/** The rollups of a sensor that keeps no minute rollups. */
-const COARSE = [HOUR, DAY] as const;
-const SOURCE_NAMES: Record<number, '1m' | '1h' | '1d'> = { [MINUTE]: '1m', [HOUR]: '1h', [DAY]: '1d' };
-function sourceName(source: SeriesResult['source']): 'raw' | '1m' | '1h' | '1d' {
+const SOURCE_NAMES: Record<number, '1s' | '1m' | '1h' | '1d'> = { [SECOND]: '1s', [MINUTE]: '1m', [HOUR]: '1h', [DAY]: '1d' };
+function sourceName(source: SeriesResult['source']): 'raw' | '1s' | '1m' | '1h' | '1d' {
   return source === 'raw' ? 'raw' : SOURCE_NAMES[source]!;
 }
 
@@ -142,7 +141,7 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
         const to = input.to ?? maxOrNull(s.last_timestamp, extent.last);
         if (from === null || to === null) return { sensor_id: s.id, from: null, to: null, bucket_ms: 0, source: 'raw' as const, points: [] };
         if (from > to) throw fieldError('from', 'from must not be after to', { code: 'range_inverted' });
-        const result = series.read(s.sensor_key, from, to, input.points, s.minute_rollups === 1 ? RESOLUTIONS : COARSE);
+        const result = series.read(s.sensor_key, from, to, input.points, levelsOf(s));
         return {
           sensor_id: s.id,
           from: toIso(from),

@@ -5,7 +5,7 @@ import type { SensorsApi, SensorStatsDelta } from '../sensors';
 import { sensorMismatchIssue } from './issues';
 import type { NewReadings, ReadingsRepo } from './repository';
 import { RollupAccumulator } from './rollups/accumulate';
-import { JUDGED_AT } from './rollups/sparse-minutes';
+import { JUDGED_AT, levelMask } from './rollups/fine-rollups';
 import type { RollupsRepo } from './rollups/repository';
 import type { ValidReading } from './validate';
 
@@ -43,9 +43,9 @@ export interface BatchSource {
 
 interface SensorState {
   key: number | null;
-  /** Readings stored before this batch, and whether the sensor keeps minute rollups. */
+  /** Readings stored before this batch, and the rollup levels the sensor keeps (a levelMask). */
   count: number;
-  minutes: boolean;
+  levels: number;
   sensor_type: string | null;
   unit: string | null;
   asset_id: string | null;
@@ -76,8 +76,8 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
     if (!state) {
       const row = deps.sensors.repo.get(r.sensor_id);
       state = row
-        ? { key: row.sensor_key, count: row.reading_count, minutes: row.minute_rollups === 1, sensor_type: row.sensor_type, unit: row.unit, asset_id: row.asset_id, dirty: false, accepted: false }
-        : { key: null, count: 0, minutes: true, sensor_type: null, unit: null, asset_id: null, dirty: false, accepted: false };
+        ? { key: row.sensor_key, count: row.reading_count, levels: levelMask(row), sensor_type: row.sensor_type, unit: row.unit, asset_id: row.asset_id, dirty: false, accepted: false }
+        : { key: null, count: 0, levels: levelMask({ second_rollups: 1, minute_rollups: 1 }), sensor_type: null, unit: null, asset_id: null, dirty: false, accepted: false };
       sensors.set(r.sensor_id, state);
     }
     let refused = false;
@@ -167,7 +167,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       }
       run!.ts.push(r.timestamp);
       run!.values.push(r.value);
-      rollup.add(key, r.timestamp, r.value, state!.minutes);
+      rollup.add(key, r.timestamp, r.value, state!.levels);
     } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
       duplicates += 1;
     } else {
@@ -191,7 +191,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   deps.rollups.add(rollup.finish());
   for (const s of sensors.values()) {
     const d = s.key === null ? undefined : deltas.get(s.key);
-    if (d && s.minutes && s.count < JUDGED_AT && s.count + d.count >= JUDGED_AT) deps.rollups.judgeMinutes(s.key!);
+    if (d && s.count < JUDGED_AT && s.count + d.count >= JUDGED_AT) deps.rollups.judgeFine(s.key!);
   }
   if (stored > 0) {
     tx.emit('readings.stored', {

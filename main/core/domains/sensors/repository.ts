@@ -16,7 +16,8 @@ export interface SensorRow {
   last_value: number | null;
   /** Days raw readings are kept; null: the station's setting applies. */
   raw_retention_days: number | null;
-  /** 1 while the sensor keeps 1 minute chart rollups (readings/rollups/sparse-minutes.ts). */
+  /** 1 while the sensor keeps 1 second / 1 minute chart rollups (readings/rollups/fine-rollups.ts). */
+  second_rollups: number;
   minute_rollups: number;
 }
 

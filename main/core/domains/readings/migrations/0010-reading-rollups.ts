@@ -1,7 +1,7 @@
 import type { Migration } from '../../../platform/migrate';
 import { buildRollups } from '../rollups/rebuild';
 
-// Per-sensor aggregates of the readings at 1 min, 1 h and 1 day, kept in the
+// Per-sensor aggregates of the readings at 1 s, 1 min, 1 h and 1 day, kept in the
 // same transaction as the readings they summarise, so a chart over months
 // reads thousands of rows, not millions. `res` is the bucket width in ms and
 // `bucket` the bucket's start (UTC, a multiple of res). Readings stored

@@ -1,5 +1,7 @@
 import { RESOLUTIONS } from './resolutions';
 
+const ALL = (1 << RESOLUTIONS.length) - 1;
+
 /** What a run of readings sums up to. */
 export interface Aggregates {
   count: number;
@@ -30,9 +32,10 @@ export class RollupAccumulator {
   private readonly open: Array<RollupCell | undefined> = new Array(RESOLUTIONS.length);
   readonly cells: RollupCell[] = [];
 
-  /** `minutes` false: the sensor keeps no 1 minute rollups (sparse-minutes.ts). */
-  add(sensorKey: number, ts: number, value: number, minutes = true): void {
-    for (let i = minutes ? 0 : 1; i < RESOLUTIONS.length; i++) {
+  /** `mask`: bit i set when the sensor keeps RESOLUTIONS[i] (fine-rollups.ts). */
+  add(sensorKey: number, ts: number, value: number, mask = ALL): void {
+    for (let i = 0; i < RESOLUTIONS.length; i++) {
+      if ((mask & (1 << i)) === 0) continue;
       const res = RESOLUTIONS[i]!;
       const bucket = ts - (((ts % res) + res) % res);
       const cell = this.open[i];

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
-import { bucketSql, MINUTE, RESOLUTIONS } from './resolutions';
+import { FINE_LEVELS } from './fine-rollups';
+import { bucketSql, RESOLUTIONS } from './resolutions';
 
-// Recomputes every rollup from the stored readings: minutes from the
-// readings, each coarser level from the level below it. Used when the
+// Recomputes every rollup from the stored readings: the finest level from
+// the readings, each coarser level from the level below it. Used when the
 // rollups table is created, and by tools that write readings around the
 // station (the bench's store of millions). Live writes keep rollups up to
 // date in their own transaction and never need it.
@@ -12,9 +13,9 @@ export function buildRollups(db: Database.Database): void {
   db.exec('DELETE FROM reading_rollups');
   db.exec(`
     INSERT INTO reading_rollups (sensor_key, res, bucket, count, min_value, max_value, sum_value, first_timestamp, first_value, last_timestamp, last_value)
-    SELECT g.sensor_key, ${MINUTE}, g.b, g.n, g.mn, g.mx, g.s, g.ft, f.value, g.lt, l.value
+    SELECT g.sensor_key, ${RESOLUTIONS[0]}, g.b, g.n, g.mn, g.mx, g.s, g.ft, f.value, g.lt, l.value
     FROM (
-      SELECT sensor_key, ${bucketSql('timestamp', MINUTE)} AS b, COUNT(*) AS n, MIN(value) AS mn, MAX(value) AS mx, SUM(value) AS s,
+      SELECT sensor_key, ${bucketSql('timestamp', RESOLUTIONS[0])} AS b, COUNT(*) AS n, MIN(value) AS mn, MAX(value) AS mx, SUM(value) AS s,
              MIN(timestamp) AS ft, MAX(timestamp) AS lt
       FROM readings GROUP BY sensor_key, b
     ) g
@@ -38,8 +39,8 @@ export function buildRollups(db: Database.Database): void {
   }
 }
 
-/** Rebuilds every rollup; a sensor that keeps no minute rollups (sparse-minutes.ts) gets none. */
+/** Rebuilds every rollup; a sensor gets no fine level it does not keep (fine-rollups.ts). */
 export function rebuildRollups(db: Database.Database): void {
   buildRollups(db);
-  db.exec(`DELETE FROM reading_rollups WHERE res = ${MINUTE} AND sensor_key IN (SELECT sensor_key FROM sensors WHERE minute_rollups = 0)`);
+  for (const f of FINE_LEVELS) db.exec(`DELETE FROM reading_rollups WHERE res = ${f.res} AND sensor_key IN (SELECT sensor_key FROM sensors WHERE ${f.column} = 0)`);
 }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../../platform/db';
 import type { RollupCell } from './accumulate';
-import { retireSparseMinutes } from './sparse-minutes';
+import { judgeFineRollups } from './fine-rollups';
 
 // Every statement on the reading_rollups table: adding a batch's cells in
 // its own transaction, and reading a run of buckets for a chart.
@@ -57,9 +57,9 @@ export class RollupsRepo {
     return this.firstBucketStmt.get(sensorKey, res)!;
   }
 
-  /** Whether the sensor's minute rollups are worth keeping, judged once (sparse-minutes.ts). */
-  judgeMinutes(sensorKey: number): boolean {
-    return retireSparseMinutes(this.db, sensorKey);
+  /** Whether the sensor's fine rollups are worth keeping, judged once (fine-rollups.ts); the widths retired. */
+  judgeFine(sensorKey: number): number[] {
+    return judgeFineRollups(this.db, sensorKey);
   }
 
   count(): number {

@@ -2,10 +2,11 @@
 // multiple of its width counted from the Unix epoch (UTC), so each coarser
 // bucket is exactly a run of finer ones.
 
+export const SECOND = 1000;
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
-export const RESOLUTIONS = [MINUTE, HOUR, DAY] as const;
+export const RESOLUTIONS = [SECOND, MINUTE, HOUR, DAY] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 /** Start of the bucket of width `res` that holds `ts` (floor, also before 1970). */

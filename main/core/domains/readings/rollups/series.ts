@@ -5,10 +5,10 @@ import { bucketOf } from './resolutions';
 
 // A chart series of one sensor from the coarsest source that still gives
 // the requested number of points: raw readings for short ranges, else the
-// 1 min, 1 h or 1 day rollups. Bucket widths are whole multiples of the
+// 1 s, 1 min, 1 h or 1 day rollups. Bucket widths are whole multiples of the
 // source's resolution, so every bucket inside the range is a run of stored
 // rollups; the range's two ragged ends are summed exactly from finer
-// rollups and, under a minute, from the readings themselves. The result is
+// rollups and, under the finest level the sensor keeps, from the readings themselves. The result is
 // what aggregating the raw readings would give.
 
 export interface SeriesPoint {
