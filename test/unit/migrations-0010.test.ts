@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../main/core/app';
 import { DAY, HOUR, MINUTE, SECOND } from '../../main/core/domains/readings/rollups/resolutions';
 import { migrate } from '../../main/core/platform/migrate';
+import { rebuildRollups } from '../../main/core/domains/readings';
 
 // 0010 creates the chart rollups on a station that already holds readings:
 // every reading stored before the upgrade must be summarised once, at every
@@ -80,5 +81,29 @@ it('retires the fine rollups that summarise nothing when upgrading to 0012, and 
   const minutes = db.prepare(`SELECT s.id, s.second_rollups AS seconds, s.minute_rollups AS flag, (SELECT COUNT(*) FROM reading_rollups r WHERE r.sensor_key = s.sensor_key AND r.res = ${MINUTE}) AS n FROM sensors s ORDER BY s.sensor_key`).all();
   // Too few readings to judge: kept, as live ingest would until the sensor reaches 1,000.
   expect(minutes).toEqual([{ id: 'slow', seconds: 1, flag: 0, n: 0 }, { id: 'fast', seconds: 1, flag: 1, n: 34 }, { id: 'few', seconds: 1, flag: 1, n: 10 }]);
+  db.close();
+});
+
+it('judges the sensors whose readings were written around the station when their rollups are rebuilt', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smc-rebuild-'));
+  dirs.push(dir);
+  const db = new Database(join(dir, 'station.db'));
+  migrate(db, MIGRATIONS);
+  const T0 = Date.UTC(2024, 5, 3);
+  db.prepare("INSERT INTO sensors (sensor_key, id, created_at, reading_count) VALUES (1, 'one-hz', 0, 3000), (2, 'fifty-hz', 0, 3000)").run();
+  const insert = db.prepare('INSERT INTO readings (sensor_key, timestamp, value, ingested_at) VALUES (?, ?, ?, 0)');
+  db.transaction(() => {
+    for (let i = 0; i < 3000; i++) {
+      insert.run(1, T0 + i * 1000, i);
+      insert.run(2, T0 + i * 20, i);
+    }
+  })();
+  db.transaction(() => rebuildRollups(db))();
+  const rows = (key: number, res: number) => db.prepare('SELECT COUNT(*) FROM reading_rollups WHERE sensor_key = ? AND res = ?').pluck().get(key, res);
+  expect(db.prepare('SELECT id, second_rollups AS s, minute_rollups AS m, fine_rollups_judged AS j FROM sensors ORDER BY sensor_key').all()).toEqual([
+    { id: 'one-hz', s: 0, m: 1, j: 1 },
+    { id: 'fifty-hz', s: 1, m: 1, j: 1 },
+  ]);
+  expect([rows(1, SECOND), rows(1, MINUTE), rows(2, SECOND), rows(2, MINUTE)]).toEqual([0, 50, 60, 1]);
   db.close();
 });

@@ -19,6 +19,8 @@ export interface SensorRow {
   /** 1 while the sensor keeps 1 second / 1 minute chart rollups (readings/rollups/fine-rollups.ts). */
   second_rollups: number;
   minute_rollups: number;
+  /** 1 once the fine levels were judged (at 1,000 readings). */
+  fine_rollups_judged: number;
 }
 
 export interface SensorFilter {

@@ -1,5 +1,5 @@
 import type { Migration } from '../../../platform/migrate';
-import { judgeFineRollups, JUDGED_AT } from '../rollups/fine-rollups';
+import { judgeUnjudged } from '../rollups/fine-rollups';
 
 // Each sensor says which fine rollup levels (1 s, 1 min) it keeps: a
 // level that holds about one row per reading is only a second write per
@@ -14,8 +14,8 @@ export const fineRollupsPerSensor: Migration = {
     db.exec(`
       ALTER TABLE sensors ADD COLUMN second_rollups INTEGER NOT NULL DEFAULT 1 CHECK (second_rollups IN (0, 1));
       ALTER TABLE sensors ADD COLUMN minute_rollups INTEGER NOT NULL DEFAULT 1 CHECK (minute_rollups IN (0, 1));
+      ALTER TABLE sensors ADD COLUMN fine_rollups_judged INTEGER NOT NULL DEFAULT 0 CHECK (fine_rollups_judged IN (0, 1));
     `);
-    const keys = db.prepare('SELECT sensor_key FROM sensors WHERE reading_count >= ?').pluck().all(JUDGED_AT) as number[];
-    for (const key of keys) judgeFineRollups(db, key);
+    judgeUnjudged(db);
   },
 };

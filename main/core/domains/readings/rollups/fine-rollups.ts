@@ -11,9 +11,17 @@ import { MINUTE, RESOLUTIONS, SECOND } from './resolutions';
 // rows, for such a sensor). Dense sensors keep it; a 1 kHz vibration
 // sensor's seconds are a thousandth of its readings. The judgement is not
 // revisited: a sensor that later reports much faster charts its short
-// ranges from raw readings (correct, slower) until its rollups are rebuilt.
+// ranges from raw readings (correct, slower). Readings written around the
+// station (raw inserts, then rebuildRollups) are judged at the rebuild, on
+// all of them.
 
 export const JUDGED_AT = 1000;
+
+/** Judges every sensor not judged yet that has enough readings (readings written around the station). */
+export function judgeUnjudged(db: Db): void {
+  const keys = db.prepare('SELECT sensor_key FROM sensors WHERE fine_rollups_judged = 0 AND reading_count >= ?').pluck().all(JUDGED_AT) as number[];
+  for (const key of keys) judgeFineRollups(db, key);
+}
 
 /** The fine levels, each with the sensors column that says whether it is kept. */
 export const FINE_LEVELS = [
@@ -44,10 +52,13 @@ export function levelsOf(flags: FineFlags): readonly number[] {
   return levels;
 }
 
-/** Judges one sensor now (inside the caller's transaction); the widths retired. */
+/** Judges one sensor now (inside the caller's transaction), once; the widths retired. */
 export function judgeFineRollups(db: Db, sensorKey: number): number[] {
-  const sensor = db.prepare<[number], FineFlags & { reading_count: number }>('SELECT reading_count, second_rollups, minute_rollups FROM sensors WHERE sensor_key = ?').get(sensorKey);
-  if (!sensor || sensor.reading_count < JUDGED_AT) return [];
+  const sensor = db
+    .prepare<[number], FineFlags & { reading_count: number; fine_rollups_judged: number }>('SELECT reading_count, second_rollups, minute_rollups, fine_rollups_judged FROM sensors WHERE sensor_key = ?')
+    .get(sensorKey);
+  if (!sensor || sensor.reading_count < JUDGED_AT || sensor.fine_rollups_judged === 1) return [];
+  db.prepare('UPDATE sensors SET fine_rollups_judged = 1 WHERE sensor_key = ?').run(sensorKey);
   const rows = db.prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM reading_rollups WHERE sensor_key = ? AND res = ?');
   const retired: number[] = [];
   for (const f of FINE_LEVELS) {

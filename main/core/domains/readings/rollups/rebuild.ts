@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { FINE_LEVELS } from './fine-rollups';
+import { FINE_LEVELS, judgeUnjudged } from './fine-rollups';
 import { bucketSql, RESOLUTIONS } from './resolutions';
 
 // Recomputes every rollup from the stored readings: the finest level from
@@ -39,8 +39,13 @@ export function buildRollups(db: Database.Database): void {
   }
 }
 
-/** Rebuilds every rollup; a sensor gets no fine level it does not keep (fine-rollups.ts). */
+/**
+ * Rebuilds every rollup; a sensor gets no fine level it does not keep, and
+ * one never judged (its readings written around the station) is judged now
+ * on all of them (fine-rollups.ts).
+ */
 export function rebuildRollups(db: Database.Database): void {
   buildRollups(db);
+  judgeUnjudged(db);
   for (const f of FINE_LEVELS) db.exec(`DELETE FROM reading_rollups WHERE res = ${f.res} AND sensor_key IN (SELECT sensor_key FROM sensors WHERE ${f.column} = 0)`);
 }
