@@ -17,11 +17,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-it('summarises the readings stored before the upgrade at every resolution', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smc-mig10-'));
+/** A fresh station database in a temp dir, migrated through the first `migrations` versions. */
+function databaseAt(migrations: number): Database.Database {
+  const dir = mkdtempSync(join(tmpdir(), 'smc-rollups-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'station.db'));
-  migrate(db, MIGRATIONS.slice(0, 9));
+  migrate(db, MIGRATIONS.slice(0, migrations));
+  return db;
+}
+
+it('summarises the readings stored before the upgrade at every resolution', () => {
+  const db = databaseAt(9);
   const T0 = Date.UTC(2024, 5, 3, 23, 59, 30);
   db.prepare("INSERT INTO sensors (sensor_key, id, created_at) VALUES (1, 'm.a', 0), (2, 'm.b', 0)").run();
   const insert = db.prepare('INSERT INTO readings (sensor_key, timestamp, value, ingested_at) VALUES (?, ?, ?, 0)');
@@ -58,10 +64,7 @@ it('summarises the readings stored before the upgrade at every resolution', () =
 });
 
 it('retires the fine rollups that summarise nothing when upgrading to 0012, and keeps the others', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smc-mig12-'));
-  dirs.push(dir);
-  const db = new Database(join(dir, 'station.db'));
-  migrate(db, MIGRATIONS.slice(0, 11));
+  const db = databaseAt(11);
   const T0 = Date.UTC(2024, 5, 3);
   db.prepare("INSERT INTO sensors (sensor_key, id, created_at, reading_count) VALUES (1, 'slow', 0, 2000), (2, 'fast', 0, 2000), (3, 'few', 0, 10)").run();
   const insert = db.prepare('INSERT INTO readings (sensor_key, timestamp, value, ingested_at) VALUES (?, ?, ?, 0)');
@@ -85,10 +88,7 @@ it('retires the fine rollups that summarise nothing when upgrading to 0012, and 
 });
 
 it('judges the sensors whose readings were written around the station when their rollups are rebuilt', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smc-rebuild-'));
-  dirs.push(dir);
-  const db = new Database(join(dir, 'station.db'));
-  migrate(db, MIGRATIONS);
+  const db = databaseAt(MIGRATIONS.length);
   const T0 = Date.UTC(2024, 5, 3);
   db.prepare("INSERT INTO sensors (sensor_key, id, created_at, reading_count) VALUES (1, 'one-hz', 0, 3000), (2, 'fifty-hz', 0, 3000)").run();
   const insert = db.prepare('INSERT INTO readings (sensor_key, timestamp, value, ingested_at) VALUES (?, ?, ?, 0)');

@@ -151,10 +151,11 @@ export class Dispatcher {
     }
     const c = s.consumer;
     const from = this.offsets.get(c.name)?.seq ?? 0;
-    // Committed is not yet durable while a commit awaits its fsync: only acknowledged events are delivered.
-    const limit = this.writer.durableLimit();
+    // The window holds acknowledged events only; the outbox also holds committed ones still awaiting
+    // their fsync, which are not yet durable and not delivered.
     let events = this.recent.after(from, this.opts.batch, s.types);
     if (!events) {
+      const limit = this.writer.durableLimit();
       const read = this.outbox.after(from, this.opts.batch, c.types);
       events = limit === Infinity ? read : read.filter((e) => e.seq <= limit);
       // The rest comes with the acknowledgement's notify; a late look covers events another process wrote.

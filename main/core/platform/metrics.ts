@@ -79,37 +79,38 @@ export class StationMetrics {
 
   // Labelled children, looked up once: prom-client builds a key from the labels on every call otherwise,
   // and these run on every request.
-  private readonly httpChildren = new Map<string, { observe(v: number): void }>();
-  private readonly readingChildren = new Map<string, { inc(n: number): void }>();
-  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly httpChildren = new ChildCache<{ observe(v: number): void }>(2048);
+  private readonly readingChildren = new ChildCache<{ inc(n: number): void }>(8);
+  private readonly requestChildren = new ChildCache<{ inc(): void }>(64);
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let child = this.httpChildren.get(key);
-    if (!child) {
-      child = this.httpDuration.labels({ method, route, status: String(status) });
-      if (this.httpChildren.size < 2048) this.httpChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.httpChildren.get(`${method} ${status} ${route}`, () => this.httpDuration.labels({ method, route, status: String(status) })).observe(seconds);
   }
 
   countIngest(result: { stored: number; duplicates: number; conflicts: number; rejected: number }): void {
     for (const label in result) {
       const n = result[label as keyof typeof result];
-      if (n <= 0) continue;
-      let child = this.readingChildren.get(label);
-      if (!child) this.readingChildren.set(label, (child = this.ingestedReadings.labels({ result: label })));
-      child.inc(n);
+      if (n > 0) this.readingChildren.get(label, () => this.ingestedReadings.labels({ result: label })).inc(n);
     }
   }
 
   countRequest(outcome: string): void {
-    let child = this.requestChildren.get(outcome);
+    this.requestChildren.get(outcome, () => this.ingestRequests.labels({ outcome })).inc();
+  }
+}
+
+/** A metric's labelled children by key, at most `max` of them kept (labels that keep changing are not cached). */
+class ChildCache<C> {
+  private readonly map = new Map<string, C>();
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: () => C): C {
+    let child = this.map.get(key);
     if (!child) {
-      child = this.ingestRequests.labels({ outcome });
-      if (this.requestChildren.size < 64) this.requestChildren.set(outcome, child);
+      child = make();
+      if (this.map.size < this.max) this.map.set(key, child);
     }
-    child.inc();
+    return child;
   }
 }
 

@@ -307,10 +307,7 @@ export class WriteQueue {
     // syncAllNow may have settled this batch already, in order.
     if (this.syncing !== batch) return;
     this.syncing = null;
-    for (const u of batch) {
-      if (err === null) u.done();
-      else u.failed(err);
-    }
+    acknowledgeAll(batch, err);
     this.startSync();
   }
 
@@ -326,10 +323,7 @@ export class WriteQueue {
     } catch (e) {
       err = e;
     }
-    for (const u of batch) {
-      if (err === null) u.done();
-      else u.failed(err);
-    }
+    acknowledgeAll(batch, err);
   }
 
   /** Writes what is queued, then refuses further jobs. */
@@ -338,5 +332,13 @@ export class WriteQueue {
     this.syncAllNow();
     this.commitSync?.close();
     this.closed = true;
+  }
+}
+
+/** Acknowledges synced commits in commit order: done, or failed with the fsync's error. */
+function acknowledgeAll(batch: readonly Unsynced[], err: unknown): void {
+  for (const u of batch) {
+    if (err === null) u.done();
+    else u.failed(err);
   }
 }

@@ -34,12 +34,15 @@ export interface FineFlags {
   minute_rollups: number;
 }
 
-/** Bit i set: the sensor keeps RESOLUTIONS[i]. */
+const ALL_LEVELS = (1 << RESOLUTIONS.length) - 1;
+const SECOND_BIT = 1 << RESOLUTIONS.indexOf(SECOND);
+const MINUTE_BIT = 1 << RESOLUTIONS.indexOf(MINUTE);
+
+/** Bit i set: the sensor keeps RESOLUTIONS[i]. Runs once per sensor per write job. */
 export function levelMask(flags: FineFlags): number {
-  let mask = (1 << RESOLUTIONS.length) - 1;
-  FINE_LEVELS.forEach((f) => {
-    if (flags[f.column] !== 1) mask &= ~(1 << RESOLUTIONS.indexOf(f.res));
-  });
+  let mask = ALL_LEVELS;
+  if (flags.second_rollups !== 1) mask &= ~SECOND_BIT;
+  if (flags.minute_rollups !== 1) mask &= ~MINUTE_BIT;
   return mask;
 }
 

@@ -62,10 +62,6 @@ export class RollupsRepo {
     return judgeFineRollups(this.db, sensorKey);
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM reading_rollups').get() as { n: number }).n;
-  }
-
   private upsert(size: number): Statement {
     let stmt = this.upserts.get(size);
     if (!stmt) {

@@ -7,7 +7,6 @@ export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 export const RESOLUTIONS = [SECOND, MINUTE, HOUR, DAY] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
 
 /** Start of the bucket of width `res` that holds `ts` (floor, also before 1970). */
 export function bucketOf(ts: number, res: number): number {
