@@ -1,4 +1,5 @@
-import { MAX_LISTED_ISSUES, readingsContract } from '../../../../contract/readings';
+import type { z } from 'zod';
+import { IngestResult, MAX_LISTED_ISSUES, readingsContract } from '../../../../contract/readings';
 import { toIso } from '../../../../contract/timestamp';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
@@ -7,6 +8,7 @@ import type { StationMetrics } from '../../platform/metrics';
 import type { Tx, WriteQueue } from '../../platform/write-queue';
 import { defineDomain } from '../domain';
 import type { SensorsApi } from '../sensors';
+import { CoalescedIngest } from './coalesced-ingest';
 import { decodeCursor, encodeCursor } from './cursor';
 import { exportReadingsCsv } from './export-csv';
 import { distinctReadings } from './issues';
@@ -51,6 +53,25 @@ function sourceName(source: SeriesResult['source']): 'raw' | '1s' | '1m' | '1h' 
   return source === 'raw' ? 'raw' : SOURCE_NAMES[source]!;
 }
 
+type IngestOutput = z.infer<typeof IngestResult>;
+
+/** The answer to an ingest request: what validation refused and what storing did. */
+function ingestOutput(received: number, issues: IssueDetail[], outcome: StoreOutcome | undefined, correlationId: string): IngestOutput {
+  const all = [...issues, ...(outcome?.rejected ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const capped = capIssues(all);
+  return {
+    received,
+    stored: outcome?.stored ?? 0,
+    duplicates: outcome?.duplicates ?? 0,
+    conflicts: outcome?.conflicts ?? [],
+    rejected_count: distinctReadings(all),
+    rejected: capped.list,
+    rejected_truncated: capped.truncated,
+    sensors_registered: outcome?.sensorsRegistered ?? [],
+    correlation_id: correlationId,
+  };
+}
+
 /** At most MAX_LISTED_ISSUES issues, and whether some were left out. */
 function capIssues(issues: IssueDetail[]): { list: IssueDetail[]; truncated: boolean } {
   return issues.length > MAX_LISTED_ISSUES ? { list: issues.slice(0, MAX_LISTED_ISSUES), truncated: true } : { list: issues, truncated: false };
@@ -66,6 +87,8 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
     rollups,
     store: (tx, items, mode, batch) => storeReadings(tx, { sensors, readings: repo, rollups }, items, mode, batch),
   };
+
+  const coalesced = new CoalescedIngest(writer, (tx, items, mode, batch, perItem) => storeReadings(tx, { sensors, readings: repo, rollups }, items, mode, batch, perItem));
 
   const module = defineDomain(readingsContract, {
     handlers: {
@@ -90,24 +113,19 @@ export function createReadingsDomain(deps: { db: Db; writer: WriteQueue; clock: 
           );
         }
         try {
-          const result = await writer.write((tx) => {
-            const outcome = valid.length > 0 ? api.store(tx, valid, input.partial ? 'partial' : 'atomic', { source: 'ingest' }) : undefined;
-            const all = [...issues, ...(outcome?.rejected ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-            const capped = capIssues(all);
-            const output = {
-              received: input.readings.length,
-              stored: outcome?.stored ?? 0,
-              duplicates: outcome?.duplicates ?? 0,
-              conflicts: outcome?.conflicts ?? [],
-              rejected_count: distinctReadings(all),
-              rejected: capped.list,
-              rejected_truncated: capped.truncated,
-              sensors_registered: outcome?.sensorsRegistered ?? [],
-              correlation_id: ctx.correlationId,
-            };
-            ctx.recordResponse?.(tx, output);
-            return output;
-          }, { correlationId: ctx.correlationId });
+          const mode: StoreMode = input.partial ? 'partial' : 'atomic';
+          let result: IngestOutput;
+          if (valid.length === 1 && issues.length === 0 && !ctx.recordResponse) {
+            const outcome = await coalesced.submit(valid[0]!.reading, mode, ctx.correlationId);
+            result = ingestOutput(input.readings.length, issues, outcome, ctx.correlationId);
+          } else {
+            result = await writer.write((tx) => {
+              const outcome = valid.length > 0 ? api.store(tx, valid, mode, { source: 'ingest' }) : undefined;
+              const output = ingestOutput(input.readings.length, issues, outcome, ctx.correlationId);
+              ctx.recordResponse?.(tx, output);
+              return output;
+            }, { correlationId: ctx.correlationId });
+          }
           metrics.countRequest('ok');
           metrics.countIngest({ stored: result.stored, duplicates: result.duplicates, conflicts: result.conflicts.length, rejected: result.rejected_count });
           return result;

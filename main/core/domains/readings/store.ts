@@ -39,6 +39,25 @@ export type StoredRows = Map<string, { assetId: string | null; ts: number[]; val
 export interface BatchSource {
   source: 'ingest' | 'import';
   importId?: string | null;
+  /** The `readings.stored` event's correlation id, when it is not the write job's (a batch merged from several requests). */
+  correlationId?: string | null;
+}
+
+/** What became of each item of a batch, by its `index` (storeReadings' `perItem`). */
+export const ItemStatus = { stored: 1, duplicate: 2, conflict: 3, rejected: 4 } as const;
+
+/** The refusal of an atomic batch whose readings contradict their sensors. */
+export function contradictionError(rejected: IssueDetail[]): AppError {
+  return new AppError('validation_failed', `${rejected.length} reading(s) contradict their sensors; nothing was stored`, rejected);
+}
+
+/** The refusal of an atomic batch that holds conflicting values. */
+export function conflictError(conflicts: Conflict[]): AppError {
+  return new AppError(
+    'conflict',
+    `${conflicts.length} reading(s) carry a different value for a (sensor_id, timestamp) already stored; nothing was stored`,
+    { conflicts },
+  );
 }
 
 interface SensorState {
@@ -65,7 +84,15 @@ const DESCRIPTORS = ['sensor_type', 'unit', 'asset_id'] as const;
  * stored value is kept. In atomic mode any refusal or conflict throws, so
  * the job's savepoint discards the whole batch and its events.
  */
-export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: ReadingsRepo; rollups: RollupsRepo }, items: readonly ValidReading[], mode: StoreMode, batch: BatchSource): StoreOutcome {
+export function storeReadings(
+  tx: Tx,
+  deps: { sensors: SensorsApi; readings: ReadingsRepo; rollups: RollupsRepo },
+  items: readonly ValidReading[],
+  mode: StoreMode,
+  batch: BatchSource,
+  /** Filled with each item's ItemStatus, by item index, when given. */
+  perItem?: Uint8Array,
+): StoreOutcome {
   const sensors = new Map<string, SensorState>();
   const rejected: IssueDetail[] = [];
   const accepted: ValidReading[] = [];
@@ -89,7 +116,10 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
         refused = true;
       }
     }
-    if (refused) continue;
+    if (refused) {
+      if (perItem) perItem[item.index] = ItemStatus.rejected;
+      continue;
+    }
     for (const field of DESCRIPTORS) {
       const sent = r[field];
       if (sent !== undefined && state[field] === null) {
@@ -101,9 +131,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
     accepted.push(item);
   }
 
-  if (mode === 'atomic' && rejected.length > 0) {
-    throw new AppError('validation_failed', `${rejected.length} reading(s) contradict their sensors; nothing was stored`, rejected);
-  }
+  if (mode === 'atomic' && rejected.length > 0) throw contradictionError(rejected);
 
   const registered: string[] = [];
   for (const [id, s] of sensors) {
@@ -150,6 +178,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
     const res = outcomes?.[k];
     if (!res || res.inserted) {
       stored += 1;
+      if (perItem) perItem[item.index] = ItemStatus.stored;
       if (r.timestamp < minTs) minTs = r.timestamp;
       if (r.timestamp > maxTs) maxTs = r.timestamp;
       const key = rows.keys[k]!;
@@ -170,7 +199,9 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       rollup.add(key, r.timestamp, r.value, state!.levels);
     } else if (Object.is(res.storedValue, r.value) || res.storedValue === r.value) {
       duplicates += 1;
+      if (perItem) perItem[item.index] = ItemStatus.duplicate;
     } else {
+      if (perItem) perItem[item.index] = ItemStatus.conflict;
       const c: Conflict = { sensor_id: r.sensor_id, timestamp: toIso(r.timestamp), value: r.value, stored_value: res.storedValue };
       if (item.line !== undefined) c.line = item.line;
       else c.index = item.index;
@@ -179,13 +210,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
   }
   conflicts.sort((x, y) => (x.line ?? x.index ?? 0) - (y.line ?? y.index ?? 0));
 
-  if (mode === 'atomic' && conflicts.length > 0) {
-    throw new AppError(
-      'conflict',
-      `${conflicts.length} reading(s) carry a different value for a (sensor_id, timestamp) already stored; nothing was stored`,
-      { conflicts },
-    );
-  }
+  if (mode === 'atomic' && conflicts.length > 0) throw conflictError(conflicts);
   for (const [key, d] of deltas) deps.sensors.repo.applyStats(tx, key, d);
   // Same transaction as the readings: a chart's rollups never disagree with what was stored.
   deps.rollups.add(rollup.finish());
@@ -201,7 +226,7 @@ export function storeReadings(tx: Tx, deps: { sensors: SensorsApi; readings: Rea
       to: toIso(maxTs),
       source: batch.source,
       import_id: batch.importId ?? null,
-    }, { seq, local: storedRows });
+    }, { seq, local: storedRows, ...(batch.correlationId !== undefined ? { correlationId: batch.correlationId } : {}) });
   }
   return { stored, duplicates, conflicts, rejected, sensorsRegistered: registered };
 }
