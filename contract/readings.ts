@@ -206,8 +206,20 @@ export const readingsStored = defineEvent({
   }),
 });
 
+export const readingsExpired = defineEvent({
+  type: 'readings.expired',
+  summary: "Retention deleted a sensor's raw readings older than its retention (once per sensor and pass; its rollups are kept).",
+  payload: z.object({
+    sensor_id: z.string(),
+    count: z.number().int().positive(),
+    /** Every raw reading before this time is gone. */
+    before: IsoTime,
+    retention_days: z.number().positive(),
+  }),
+});
+
 export const readingsContract = defineContract({
   domain: 'readings',
   operations: [ingest, listReadings, readingSeries, exportReadings],
-  events: [readingsStored],
+  events: [readingsStored, readingsExpired],
 });

@@ -128,10 +128,18 @@ describe('raw-reading retention', () => {
 
     const sensors = (await s.request('GET', '/api/v1/sensors')).body.sensors as Array<{ id: string; reading_count: number; first_timestamp: string }>;
     expect(sensors.find((x) => x.id === 'own.vib')).toMatchObject({ reading_count: 7 * PER_DAY, first_timestamp: new Date(NOW - 7 * DAY).toISOString() });
+
+    // Each sensor's share of the pass is on record, once, after its rows are gone.
+    const expired = (await s.request('GET', '/api/v1/events?types=readings.expired')).body.events as Array<{ payload: unknown }>;
+    expect(expired.map((e) => e.payload)).toEqual([
+      { sensor_id: 'g.temp', count: gone['g.temp'], before: new Date(NOW - 30 * DAY).toISOString(), retention_days: 30 },
+      { sensor_id: 'own.vib', count: gone['own.vib'], before: new Date(NOW - 7 * DAY).toISOString(), retention_days: 7 },
+    ]);
   });
 
   it('finds nothing more on the next pass, and applies the station setting again once a sensor\'s own is cleared', async () => {
     expect(await s.station.parts.retention.runOnce()).toMatchObject({ deleted: 0, batches: 0 });
+    expect((await s.request('GET', '/api/v1/events?types=readings.expired')).body.events).toHaveLength(2);
     const r = await s.request('PATCH', '/api/v1/sensors/long.level', { body: { raw_retention_days: null } });
     expect(r.body.raw_retention_days).toBeNull();
     const pass = await s.station.parts.retention.runOnce();

@@ -1,9 +1,10 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { toIso } from '../../../../contract/timestamp';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { Logger } from '../../platform/log';
 import type { StationMetrics } from '../../platform/metrics';
-import type { WriteQueue } from '../../platform/write-queue';
+import type { Tx, WriteQueue } from '../../platform/write-queue';
 import type { SensorsApi } from '../sensors';
 import { RetentionRepo } from './retention-repo';
 
@@ -13,7 +14,9 @@ import { RetentionRepo } from './retention-repo';
 // in a group commit like any ingest, and between jobs the event loop is
 // released, so ingest requests keep being answered while a pass runs. The
 // sensor's running statistics change in the same job as the rows they
-// count, so the sensor list stays true at every commit.
+// count, so the sensor list stays true at every commit. The job that ends a
+// sensor's share of a pass announces it (`readings.expired`), so what was
+// deleted, and when, stays on record after the rows are gone.
 
 const DAY_MS = 86_400_000;
 
@@ -57,13 +60,19 @@ export function createRetention(
   let stopping = false;
 
   /** Deletes one sensor's expired readings, batch by batch; returns rows and batches. */
-  const expireSensor = async (sensorKey: number, cutoff: number): Promise<{ deleted: number; batches: number }> => {
+  const expireSensor = async (sensor: { sensor_key: number; id: string }, cutoff: number, days: number): Promise<{ deleted: number; batches: number }> => {
     let deleted = 0;
     let batches = 0;
+    let announced = false;
+    const announce = (tx: Tx, count: number) => {
+      tx.emit('readings.expired', { sensor_id: sensor.id, count, before: toIso(cutoff), retention_days: days });
+      announced = true;
+    };
     while (!stopping) {
       const n = await deps.writer.write((tx) => {
-        const gone = repo.deleteOlder(tx, sensorKey, cutoff, batchRows);
-        if (gone > 0) deps.sensors.repo.applyRemoval(tx, sensorKey, gone, repo.firstTimestamp(sensorKey));
+        const gone = repo.deleteOlder(tx, sensor.sensor_key, cutoff, batchRows);
+        if (gone > 0) deps.sensors.repo.applyRemoval(tx, sensor.sensor_key, gone, repo.firstTimestamp(sensor.sensor_key));
+        if ((gone < batchRows || stopping) && deleted + gone > 0) announce(tx, deleted + gone);
         return gone;
       });
       if (n > 0) {
@@ -74,6 +83,8 @@ export function createRetention(
       if (n < batchRows) break;
       await yieldToLoop();
     }
+    // Stopped between two batches: what went is still announced.
+    if (deleted > 0 && !announced) await deps.writer.write((tx) => announce(tx, deleted));
     return { deleted, batches };
   };
 
@@ -88,7 +99,7 @@ export function createRetention(
       const cutoff = now - days * DAY_MS;
       // The running statistics say whether anything is old enough, without a query.
       if (s.first_timestamp === null || s.first_timestamp >= cutoff) continue;
-      const r = await expireSensor(s.sensor_key, cutoff);
+      const r = await expireSensor(s, cutoff, days);
       out.deleted += r.deleted;
       out.batches += r.batches;
       if (r.deleted > 0) out.sensors += 1;
