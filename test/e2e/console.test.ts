@@ -93,6 +93,21 @@ describe('web console (Chromium)', () => {
     await screenshot(page, '01-explorer');
   });
 
+  it('says which summaries a dense sensor\'s chart was read from', async () => {
+    // 5 readings a second for an hour: the chart's buckets are a few seconds wide, read from the per-second rollups.
+    const start = Date.parse('2024-05-01T10:00:00Z');
+    const dense = Array.from({ length: 18_000 }, (_, i) => reading('dense-vib', start + i * 200, Math.sin(i / 50), { sensor_type: 'vibration' }));
+    for (let i = 0; i < dense.length; i += 6000) expect((await s.request('POST', '/api/v1/data/ingest', { body: dense.slice(i, i + 6000) })).status).toBe(200);
+    const page = await newPage();
+    await signInWithKey(page, s.adminKey);
+    const row = page.locator('[data-testid=sensor-table] tr[data-sensor="dense-vib"]');
+    await expect.poll(() => row.count()).toBe(1);
+    await row.click();
+    const caption = page.getByTestId('series-source');
+    await expect.poll(() => caption.getAttribute('data-source')).toBe('1s');
+    expect(await caption.textContent()).toMatch(/^Each point summarizes .+ of readings · read from the per-second summaries$/);
+  });
+
   it('switches to Brazilian Portuguese and keeps the choice after a reload', async () => {
     const page = await newPage();
     await signInWithKey(page, s.adminKey);
