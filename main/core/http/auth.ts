@@ -41,23 +41,47 @@ function sameToken(a: string, b: string): boolean {
  * can make the browser send the cookie, but cannot read the token.
  */
 export function createRequestAuthenticator(authenticator: Authenticator) {
-  return async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const apiKey = presentedKey(req);
-    const cookie = apiKey === undefined ? req.cookies?.[SESSION_COOKIE] : undefined;
-    try {
-      req.principal = await authenticator.authenticate({ apiKey, sessionToken: cookie || undefined, ip: req.ip });
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'unauthorized') {
-        void reply.header('www-authenticate', apiKey === undefined ? 'Bearer realm="smc"' : 'Bearer realm="smc", error="invalid_token"');
-      }
-      throw err;
+  const refused = (err: unknown, reply: FastifyReply, apiKey: string | undefined): unknown => {
+    if (err instanceof AppError && err.code === 'unauthorized') {
+      void reply.header('www-authenticate', apiKey === undefined ? 'Bearer realm="smc"' : 'Bearer realm="smc", error="invalid_token"');
     }
-    const p = req.principal;
+    return err;
+  };
+  const admitted = (req: FastifyRequest, p: Principal): void => {
+    req.principal = p;
     if (p.kind === 'session' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !p.csrfToken || !sameToken(sent, p.csrfToken)) {
         throw new AppError('csrf_failed', 'this change needs the X-CSRF-Token header of your session; reload the console and try again', { header: 'X-CSRF-Token' });
       }
     }
+  };
+  /** Calls `done` once the request is admitted or refused: at once for a known key or a session, else after the lookup. */
+  return function authenticate(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+    const apiKey = presentedKey(req);
+    const cookie = apiKey === undefined ? req.cookies?.[SESSION_COOKIE] : undefined;
+    let result: Principal | Promise<Principal>;
+    try {
+      result = authenticator.authenticate({ apiKey, sessionToken: cookie || undefined, ip: req.ip });
+      if (!(result instanceof Promise)) admitted(req, result);
+    } catch (err) {
+      done(refused(err, reply, apiKey) as Error);
+      return;
+    }
+    if (!(result instanceof Promise)) {
+      done();
+      return;
+    }
+    result.then(
+      (p) => {
+        try {
+          admitted(req, p);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+      (err: unknown) => done(refused(err, reply, apiKey) as Error),
+    );
   };
 }

@@ -70,7 +70,15 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
 
   app.decorateRequest('reservedBodyBytes', 0);
   app.decorateRequest('watchedBody', null);
-  app.addHook('preParsing', async (req, _reply, payload) => {
+  // Callback form: this runs on every request with a body, and an async hook costs a promise each time.
+  app.addHook('preParsing', (req, _reply, payload, next) => {
+    try {
+      next(null, watchBody(req, payload));
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+  const watchBody = (req: FastifyRequest, payload: Readable): Readable => {
     const declared = Number(req.headers['content-length']);
     // No body coming: nothing to count or watch.
     if (!(declared > 0) && req.headers['transfer-encoding'] === undefined) return payload;
@@ -83,7 +91,7 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
       const w: Watched = { started: Date.now(), received: 0, fail: (err) => req.raw.destroy(err) };
       watched.add(w);
       req.watchedBody = w;
-      (payload as Readable).once('end', () => watched.delete(w));
+      payload.once('end', () => watched.delete(w));
       return payload;
     }
     const w: Watched = { started: Date.now(), received: 0, fail: () => undefined };
@@ -103,10 +111,10 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
     const done = () => watched.delete(w);
     guard.once('end', done);
     guard.once('close', done);
-    (payload as Readable).once('end', done);
-    (payload as Readable).once('error', (err) => guard.destroy(err));
-    return (payload as Readable).pipe(guard);
-  });
+    payload.once('end', done);
+    payload.once('error', (err) => guard.destroy(err));
+    return payload.pipe(guard);
+  };
   const finished = (req: FastifyRequest) => {
     release(req);
     if (req.watchedBody) watched.delete(req.watchedBody as Watched);

@@ -120,10 +120,10 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
     done();
   });
   const authenticate = createRequestAuthenticator(deps.authenticator);
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const access = req.routeOptions.config.access;
-    if (access === undefined || access === 'public') return;
-    await authenticate(req, reply);
+    if (access === undefined || access === 'public') done();
+    else authenticate(req, reply, done);
   });
   app.addHook('onSend', (req, reply, payload, done) => {
     if (req.url.startsWith('/api/') || req.url.startsWith('/health') || req.url.startsWith('/metrics')) void reply.header('cache-control', 'no-store');

@@ -118,6 +118,22 @@ export class ApiKeysRepo {
 
   /** The key matching this secret, or why there is none. Never throws for a wrong secret. */
   async check(secret: string, now: number, opts: { slow?: boolean } = {}): Promise<KeyCheck> {
+    const known = this.checkKnown(secret, now);
+    if (known) return known;
+    const row = await this.find(secret, opts.slow ?? true);
+    if (row === 'busy') return { ok: false, reason: 'busy' };
+    if (!row) return { ok: false, reason: 'unknown' };
+    // Frozen: one record serves every request made with the key until the cache is cleared.
+    const hit = { row, record: Object.freeze(toRecord(row)) };
+    this.found.set(sha256(secret), hit);
+    return judge(hit, now);
+  }
+
+  /**
+   * The same, without waiting, for a secret found before (every request of
+   * a machine after its first); undefined when it must be looked up.
+   */
+  checkKnown(secret: string, now: number): KeyCheck | undefined {
     const clock = performance.now();
     if (clock - this.versionCheckedAt >= ApiKeysRepo.VERSION_CHECK_MS) {
       this.versionCheckedAt = clock;
@@ -127,20 +143,8 @@ export class ApiKeysRepo {
         this.foundVersion = version;
       }
     }
-    const fast = sha256(secret);
-    let hit = this.found.get(fast);
-    if (!hit) {
-      const row = await this.find(secret, opts.slow ?? true);
-      if (row === 'busy') return { ok: false, reason: 'busy' };
-      if (!row) return { ok: false, reason: 'unknown' };
-      // Frozen: one record serves every request made with the key until the cache is cleared.
-      hit = { row, record: Object.freeze(toRecord(row)) };
-      this.found.set(fast, hit);
-    }
-    const { row, record } = hit;
-    if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
-    if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' };
-    return { ok: true, record };
+    const hit = this.found.get(sha256(secret));
+    return hit ? judge(hit, now) : undefined;
   }
 
   private async find(secret: string, slow: boolean): Promise<ApiKeyRow | undefined | 'busy'> {
@@ -220,4 +224,11 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     if (scopesOf.size < 64) scopesOf.set(scopes, parsed);
   }
   return { ...rest, scopes: [...parsed] };
+}
+
+function judge(hit: { row: ApiKeyRow; record: ApiKeyRecord }, now: number): KeyCheck {
+  const { row, record } = hit;
+  if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
+  if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' };
+  return { ok: true, record };
 }
