@@ -38,6 +38,8 @@ interface Watched {
   started: number;
   received: number;
   fail: (err: AppError) => void;
+  /** For a small body: whether it has all arrived (asked by the sweep, so no listener per request). */
+  complete?: () => boolean;
 }
 
 export function installLimits(app: FastifyInstance, streamedTypes: readonly string[], o: LimitOptions): { inFlight: () => number; close: () => void } {
@@ -59,6 +61,10 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
   const sweep = setInterval(() => {
     const now = Date.now();
     for (const w of watched) {
+      if (w.complete?.()) {
+        watched.delete(w);
+        continue;
+      }
       const elapsed = now - w.started;
       if (elapsed >= o.slowBodyGraceMs && w.received / (elapsed / 1000) < o.minBodyBytesPerSecond) {
         watched.delete(w);
@@ -88,10 +94,9 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
     // A small body of known size (one reading, a form): watched by the clock alone, with no stream
     // in between — it is late when it is not all there by the end of the grace period.
     if (!streamed && declared > 0 && declared <= o.minBodyBytesPerSecond * o.slowBodyGraceMs / 1000) {
-      const w: Watched = { started: Date.now(), received: 0, fail: (err) => req.raw.destroy(err) };
+      const w: Watched = { started: Date.now(), received: 0, fail: (err) => req.raw.destroy(err), complete: () => req.raw.complete };
       watched.add(w);
       req.watchedBody = w;
-      payload.once('end', () => watched.delete(w));
       return payload;
     }
     const w: Watched = { started: Date.now(), received: 0, fail: () => undefined };
