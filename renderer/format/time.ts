@@ -3,14 +3,16 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: string, kind: 'full' | 'axis-date' | 'axis-day' | 'axis-time'): Intl.DateTimeFormat {
+function formatter(locale: string, kind: 'full' | 'date' | 'axis-date' | 'axis-day' | 'axis-time'): Intl.DateTimeFormat {
   const id = `${locale}|${kind}`;
   let f = formatters.get(id);
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
       kind === 'full'
         ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
-        : kind === 'axis-date'
+        : kind === 'date'
+          ? { year: 'numeric', month: '2-digit', day: '2-digit' }
+          : kind === 'axis-date'
           ? { month: 'short', day: 'numeric' }
           : kind === 'axis-day'
           ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
@@ -34,6 +36,22 @@ export function formatDateTime(value: string | number | null | undefined, locale
   if (value === null || value === undefined) return '—';
   const ms = toMs(value);
   return Number.isFinite(ms) ? formatter(locale, 'full').format(ms) : String(value);
+}
+
+/** The local date alone, e.g. 01/05/2024 (a narrow column shows the time below it: formatClock). */
+export function formatDate(value: string | number | null | undefined, locale: string): string {
+  return formatWith(value, locale, 'date');
+}
+
+/** The local time of day with seconds, e.g. 09:34:56. */
+export function formatClock(value: string | number | null | undefined, locale: string): string {
+  return formatWith(value, locale, 'axis-time');
+}
+
+function formatWith(value: string | number | null | undefined, locale: string, kind: 'date' | 'axis-time'): string {
+  if (value === null || value === undefined) return '—';
+  const ms = toMs(value);
+  return Number.isFinite(ms) ? formatter(locale, kind).format(ms) : String(value);
 }
 
 /** Chart ticks: the time of day when the visible span is short, the date too when it is long. */

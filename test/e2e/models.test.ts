@@ -146,7 +146,10 @@ describe('Models and Prediction tabs (Chromium)', () => {
     expect(await row.getAttribute('class')).toContain('models-row--new');
     expect(await row.locator('[data-col=staging]').textContent()).toBe('v1');
     expect(await row.locator('[data-col=production]').textContent()).toBe('—');
-    expect(await row.textContent()).toMatch(/val_recon_error = [\d.]+/);
+    expect(await row.locator('[data-col=metric]').textContent()).toMatch(/^[\d.]+val_recon_error$/);
+    // Every column is in view on a 1366-pixel screen: the table does not scroll sideways.
+    const wrap = page.getByTestId('models-table').locator('xpath=..');
+    expect(await wrap.evaluate((el: any) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     const versions = page.getByTestId('versions-table');
     const v1 = versions.locator('tr[data-version="1"]');
     await expect.poll(() => v1.getAttribute('data-stage')).toBe('staging');

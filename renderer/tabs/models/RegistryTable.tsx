@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MODEL_KINDS, type ModelKind } from '../../../contract/models';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDateTime } from '../../format/time';
+import { formatClock, formatDate } from '../../format/time';
 import { useModels } from '../../stores/models-store';
 import { useSession } from '../../stores/session-store';
 import { formatSig, keyMetric } from './model-format';
@@ -90,8 +90,21 @@ export function RegistryTable() {
                     <td className="num">{m.versions}</td>
                     <td className="num" data-col="production">{m.production_version !== null ? t('models.versionLabel', { version: m.production_version }) : '—'}</td>
                     <td className="num" data-col="staging">{m.staging_version !== null ? t('models.versionLabel', { version: m.staging_version }) : '—'}</td>
-                    <td>{metric ? `${metric[0]} = ${formatSig(metric[1], lng)}` : '—'}</td>
-                    <td>{formatDateTime(m.updated_at, lng)}</td>
+                    {/* Value over name, and date over time: the table fits a 1366-pixel screen without scrolling sideways. */}
+                    <td data-col="metric">
+                      {metric ? (
+                        <>
+                          {formatSig(metric[1], lng)}
+                          <span className="models-sub">{metric[0]}</span>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td data-col="updated">
+                      <time dateTime={m.updated_at}>{formatDate(m.updated_at, lng)}</time>
+                      <span className="models-sub">{formatClock(m.updated_at, lng)}</span>
+                    </td>
                   </tr>
                 );
               })}
