@@ -26,6 +26,8 @@ export const JobWire = z.object({
   finished_at: IsoTime.nullable(),
   /** The registered version, once the job succeeded. */
   model_version: z.number().nullable(),
+  /** Started by the caller asking: its key, or the key its session signed in with. */
+  mine: z.boolean(),
 });
 export type JobWire = z.infer<typeof JobWire>;
 

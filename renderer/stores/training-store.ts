@@ -289,7 +289,8 @@ export const useTraining = create<TrainingState>()((set, get) => {
     async resume() {
       await get().loadJobs();
       if (isActive(get().job)) return;
-      const running = get().jobs.find((j) => isActive(j));
+      // Only a job this caller started: another operator's (or the command line's) is theirs to follow.
+      const running = get().jobs.find((j) => isActive(j) && j.mine);
       if (running) follow(running);
     },
 

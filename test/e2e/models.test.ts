@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { builtRendererDir, inkOf, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
-import { DATASETS, waitForJob } from '../helpers/ml-data';
+import { cmapssCsv, DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
 // The Models and Prediction tabs in real Chromium against a real station:
@@ -307,6 +307,24 @@ describe('Models and Prediction tabs (Chromium)', () => {
     expect(listed).toEqual(all.body.jobs.map((j: { id: string; state: string }) => [j.id, j.state]));
     expect(listed.map(([, state]) => state)).toEqual(['failed', 'succeeded']);
     await screenshot(page, '15-models-recent-jobs');
+  }, 60_000);
+
+  it('after a reload, follows no job another key started, and says whose it is', async () => {
+    const other = await s.createKey(['operate', 'read']);
+    // Long enough to be running when the page loads again.
+    const res = await s.request('POST', '/api/v1/ml/train', { key: other, body: { kind: 'rul', csv: cmapssCsv((u) => u <= 3), asset_col: 'unit', time_col: 'cycle', epochs: 200, dataset: 'theirs' } });
+    expect(res.status, res.text).toBe(202);
+    await page.reload();
+    await page.getByRole('tab', { name: /Models/ }).waitFor();
+    await page.keyboard.press('Alt+3');
+    const theirs = page.locator(`[data-testid=recent-job][data-job="${res.body.job.id}"]`);
+    await expect.poll(() => theirs.count()).toBe(1);
+    expect(await theirs.getByTestId('recent-job-other').textContent()).toBe('started by another key or session');
+    expect(await theirs.getAttribute('data-state')).toMatch(/^(queued|running)$/);
+    // Listed, never taken over by this console's progress card.
+    expect(await page.getByTestId('training-progress').count()).toBe(0);
+    await s.request('POST', `/api/v1/ml/jobs/${res.body.job.id}/cancel`, { key: other, body: {} });
+    await waitForJob(s, res.body.job.id);
   }, 60_000);
 });
 

@@ -66,6 +66,12 @@ describe('training jobs', () => {
     expect(full.status).toBe(503);
     expect(full.body.error.details).toMatchObject({ limit: 8 });
     expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Each caller is told which jobs are its own (the console follows only those after a reload).
+    const seenBy = async (key: string) => Object.fromEntries(((await s!.request('GET', '/api/v1/ml/jobs', { key })).body.jobs as Array<{ model_name: string; mine: boolean }>).map((j) => [j.model_name, j.mine]));
+    expect(await seenBy(keys[0]!)).toMatchObject({ 'rul.q0-0': true, 'rul.q0-1': true, 'rul.q1-0': false });
+    expect(await seenBy(keys[1]!)).toMatchObject({ 'rul.q0-0': false, 'rul.q1-0': true, 'rul.q1-1': true });
+    expect(mine[0]!.body.job.mine).toBe(true);
+    expect((await s.request('GET', `/api/v1/ml/jobs/${mine[0]!.body.job.id}`, { key: keys[2] })).body.mine).toBe(false);
     for (const r of [...mine, ...others]) await s.request('POST', `/api/v1/ml/jobs/${r.body.job.id}/cancel`, { body: {} });
   }, 120_000);
 

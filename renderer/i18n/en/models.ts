@@ -179,6 +179,7 @@ export const models = {
     empty: 'No other training jobs since the station started.',
     created: 'Started {{time}}',
     version: 'Version {{version}} of {{name}}',
+    other: 'started by another key or session',
   },
   job: {
     title: 'Training {{name}}',

@@ -180,6 +180,7 @@ export const models: typeof en = {
     empty: 'Nenhum outro treino desde que a estação foi iniciada.',
     created: 'Iniciado em {{time}}',
     version: 'Versão {{version}} de {{name}}',
+    other: 'iniciado por outra chave ou sessão',
   },
   job: {
     title: 'Treinando {{name}}',

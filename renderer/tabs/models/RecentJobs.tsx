@@ -52,6 +52,7 @@ function JobItem({ job }: { job: JobWire }) {
         <strong>{job.model_name}</strong>
         <span className="muted">{t(`models.kind.${job.kind}`)}</span>
         <span className={`models-badge models-badge--job-${job.state}`}>{t(`models.job.state.${job.state}`)}</span>
+        {!job.mine && <span className="muted" data-testid="recent-job-other">{t('models.jobs.other')}</span>}
       </div>
       <p className="muted">
         {t('models.jobs.created', { time: formatDateTime(job.created_at, lng) })}

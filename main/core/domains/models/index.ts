@@ -25,7 +25,7 @@ import { recommendationToWire, RecommendationsRepo } from './recommendations-rep
 import { ModelRegistry, toSummaryWire, toVersionWire } from './registry';
 import { predictRul } from './rul';
 import { startTraining } from './train';
-import { TrainingJobs, toJobWire } from './training-jobs';
+import { TrainingJobs, callerOf, toJobWire } from './training-jobs';
 
 export const modelsMigrations = [modelsMigration, modelState];
 export { ONLINE_SCORING } from './online-scoring';
@@ -81,24 +81,24 @@ export function createModelsDomain(deps: ModelsDeps) {
     },
     handlers: {
       'ml.train': async (input, c) => {
-        const job = await startTraining(ctx, input, c.principal ? (c.principal.keyId ?? c.principal.id) : null);
+        const job = await startTraining(ctx, input, callerOf(c.principal));
         const { csv: _csv, ...details } = input as typeof input & { csv?: string };
         await writer.write((tx) => audit.record(tx, c.principal, 'ml.train', job.modelName, { ...details, job: job.id }), { correlationId: c.correlationId });
-        return { job: toJobWire(job) };
+        return { job: toJobWire(job, callerOf(c.principal)) };
       },
 
-      'ml.jobs.list': () => ({ jobs: ctx.jobs.list().map(toJobWire) }),
+      'ml.jobs.list': (_input, c) => ({ jobs: ctx.jobs.list().map((j) => toJobWire(j, callerOf(c.principal))) }),
 
-      'ml.jobs.get': (input) => {
+      'ml.jobs.get': (input, c) => {
         const job = ctx.jobs.get(input.id);
         if (!job) throw new AppError('not_found', `no training job with id '${input.id}'`, { id: input.id });
-        return toJobWire(job);
+        return toJobWire(job, callerOf(c.principal));
       },
 
       'ml.jobs.cancel': async (input, c) => {
         const job = await ctx.jobs.cancel(input.id);
         await writer.write((tx) => audit.record(tx, c.principal, 'ml.jobs.cancel', input.id), { correlationId: c.correlationId });
-        return toJobWire(job);
+        return toJobWire(job, callerOf(c.principal));
       },
 
       'ml.health': () => {

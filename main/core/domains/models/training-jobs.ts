@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, isAppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Logger } from '../../platform/log';
+import type { Principal } from '../../platform/operations';
 import type { Tx, WriteQueue } from '../../platform/write-queue';
 import type { Job, JobState, JobsRepo } from './jobs-repo';
 import type { ModelWorker } from './model-worker';
@@ -210,7 +211,13 @@ export class TrainingJobs {
   }
 }
 
-export function toJobWire(j: Job): JobWire {
+/** Who a job is recorded as started by: the key, or the key a session signed in with. */
+export function callerOf(p: Principal | null): string | null {
+  return p ? (p.keyId ?? p.id) : null;
+}
+
+/** The job as a caller sees it; `caller` is who asks (a key id, or null for the station itself). */
+export function toJobWire(j: Job, caller: string | null): JobWire {
   const iso = (t: number | null) => (t === null ? null : toIso(t));
   return {
     id: j.id,
@@ -228,5 +235,6 @@ export function toJobWire(j: Job): JobWire {
     started_at: iso(j.startedAt),
     finished_at: iso(j.finishedAt),
     model_version: j.modelVersion,
+    mine: caller !== null && j.requestedBy === caller,
   };
 }
