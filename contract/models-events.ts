@@ -5,6 +5,8 @@ import { ModelKind, ModelStage } from './models-registry';
 
 const Contribution = z.object({ sensor_id: z.string(), share: z.number() });
 const ModelRef = { model_name: z.string(), model_version: z.number() };
+/** The alarm policy the decision was made under (models-policy.ts); null fields: the model's calibration alone. */
+const PolicyRef = { policy_id: z.string().nullable(), policy_revision: z.number().nullable() };
 
 export const modelTrained = defineEvent({
   type: 'model.trained',
@@ -42,6 +44,7 @@ export const anomalyOnset = defineEvent({
     score: z.number(),
     threshold: z.number(),
     ...ModelRef,
+    ...PolicyRef,
     contributions: z.array(Contribution),
   }),
 });
@@ -55,6 +58,7 @@ export const anomalyCleared = defineEvent({
     onset_at: IsoTime.nullable(),
     peak_score: z.number(),
     ...ModelRef,
+    ...PolicyRef,
   }),
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from './operation';
 import { AssetId, IsoTime, queryInt, SensorId, SensorType, TimestampInput } from './common';
 import { ModelKind, ModelName, ModelStage, ModelVersionRef } from './models-registry';
+import { PolicyRef } from './models-policy';
 
 // Using the models: remaining useful life, forecasts, anomaly detection,
 // drift. Paths follow the replaced system where it had them (`/predict`);
@@ -120,7 +121,16 @@ export const detect = defineOperation({
     sensors: z.array(z.string()),
     total_readings_analyzed: z.number(),
     windows_scored: z.number(),
+    /** The threshold the alarms were decided on: the model's, times the alarm policy's factor. */
     threshold: z.number(),
+    /** The alarm policy applied (models-policy.ts); null fields with the model's calibration alone or the statistical fallback. */
+    alarm_policy: PolicyRef.extend({
+      threshold_factor: z.number(),
+      enter_steps: z.number().nullable(),
+      immediate_ratio: z.number().nullable(),
+      exit_steps: z.number().nullable(),
+      exit_ratio: z.number().nullable(),
+    }),
     anomaly_count: z.number(),
     anomalies: z.array(AnomalyWire),
     scores: z.array(z.object({

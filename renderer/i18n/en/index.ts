@@ -6,8 +6,9 @@ import { errors } from './errors';
 import { explorer } from './explorer';
 import { ingest } from './ingest';
 import { models } from './models';
+import { policy } from './policy';
 import { prediction } from './prediction';
 
-export const en = { ...common, ...errors, explorer, ingest, models, prediction };
+export const en = { ...common, ...errors, explorer, ingest, models, policy, prediction };
 
 export type Translation = typeof en;

@@ -6,6 +6,7 @@ import { errors } from './errors';
 import { explorer } from './explorer';
 import { ingest } from './ingest';
 import { models } from './models';
+import { policy } from './policy';
 import { prediction } from './prediction';
 
-export const ptBR: Translation = { ...common, ...errors, explorer, ingest, models, prediction };
+export const ptBR: Translation = { ...common, ...errors, explorer, ingest, models, policy, prediction };

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 interface ConfirmStripProps {
   children: ReactNode;
+  /** Block content under the question (a list of what changes); the question itself is one paragraph. */
+  details?: ReactNode;
   confirmLabel: string;
   busy: boolean;
   onConfirm(): void;
@@ -15,7 +17,7 @@ interface ConfirmStripProps {
  * it confirms, takes the focus so Enter confirms and Escape cancels, and
  * blocks nothing else on the screen.
  */
-export function ConfirmStrip({ children, confirmLabel, busy, onConfirm, onCancel, testId }: ConfirmStripProps) {
+export function ConfirmStrip({ children, details, confirmLabel, busy, onConfirm, onCancel, testId }: ConfirmStripProps) {
   const { t } = useTranslation();
   return (
     <div
@@ -31,6 +33,7 @@ export function ConfirmStrip({ children, confirmLabel, busy, onConfirm, onCancel
       }}
     >
       <p className="models-confirm__text">{children}</p>
+      {details}
       <div className="models-confirm__actions">
         {/* Focus moves here: the operator just asked for this step. */}
         <button type="button" className="button button--primary" onClick={onConfirm} disabled={busy} autoFocus>

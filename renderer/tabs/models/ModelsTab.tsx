@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useModels } from '../../stores/models-store';
 import { useSession } from '../../stores/session-store';
 import { useTraining } from '../../stores/training-store';
+import { AlarmPolicyPanel } from './AlarmPolicyPanel';
 import { RecentJobs } from './RecentJobs';
 import { RecommendationsPanel } from './RecommendationsPanel';
 import { RegistryTable } from './RegistryTable';
@@ -30,6 +31,7 @@ export function ModelsTab() {
       <RuntimeBanner />
       <RegistryTable />
       <VersionList />
+      <AlarmPolicyPanel />
       <div className="models-lower">
         {canOperate ? (
           <TrainForm />

@@ -8,6 +8,7 @@ import type { ReadingsApi } from '../readings';
 import type { SensorRow, SensorsApi } from '../sensors';
 import type { ModelCache } from './model-cache';
 import type { ModelWorker } from './model-worker';
+import type { PolicyRepo } from './policy/policy-repo';
 import type { RecommendationsRepo } from './recommendations-repo';
 import type { ModelRegistry, ModelVersionRecord } from './registry';
 import type { TrainingJobs } from './training-jobs';
@@ -22,6 +23,8 @@ export interface ModelsContext {
   worker: ModelWorker;
   cache: ModelCache;
   recommendations: RecommendationsRepo;
+  /** Alarm policies per asset, applied over the anomaly models' calibration at scoring time. */
+  policies: PolicyRepo;
   sensors: SensorsApi;
   readings: ReadingsApi;
   writer: WriteQueue;

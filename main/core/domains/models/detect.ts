@@ -7,11 +7,15 @@ import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type
 import { alignSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
 import { assetSensors, resolveFor, type ModelsContext } from './context';
+import { applyPolicy, appliedSettings, policyRef, servingKey } from './policy/apply-policy';
 
 // Anomaly detection over an asset's stored history. With a trained model
 // the scores come from its reconstruction error; without one (none trained,
 // or safe mode) a statistical detector fitted on the first part of the same
-// history stands in, and the answer says so.
+// history stands in, and the answer says so. The asset's alarm policy
+// (policy/) decides the alarms over the model's scores; the answer names
+// the revision it used. The statistical stand-in has no stored calibration
+// for a policy to adjust, so it decides with its own.
 
 type DetectInput = ParsedInputOf<'ml.detect'>;
 type DetectOutput = OutputOf<'ml.detect'>;
@@ -37,10 +41,14 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
   let info: ModelInfo;
   let threshold: number;
   let window: number;
+  let applied: DetectOutput['alarm_policy'] = { policy_id: null, policy_revision: null, threshold_factor: 1, enter_steps: null, immediate_ratio: null, exit_steps: null, exit_ratio: null };
   if (resolved.record && m.sensors.length === wanted.length) {
     const { record } = resolved;
     const loaded = await ctx.registry.loadModel(record.name, record.version);
-    const meta = loaded.meta as AnomalyModelMeta;
+    // Read once, here: the whole history is decided under one revision, the one the answer names.
+    const policy = ctx.policies.get(input.asset_id);
+    const meta = applyPolicy(loaded.meta as AnomalyModelMeta, policy);
+    applied = { ...policyRef(policy), ...appliedSettings(policy, meta.hysteresis) };
     threshold = float32Decimal(meta.threshold);
     window = meta.window;
     if (rows < window) throw tooFewRows(`asset ${input.asset_id} has too little history in the range for the model's window`, rows, window, 'from');
@@ -49,7 +57,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
       scores = (await ctx.worker.run('score-anomaly', { artifact: loaded.artifact!, meta, matrix }, { seed: record.seed }).result).value;
     } else {
       await ensureBackend();
-      const d = await ctx.cache.get<AnomalyDetector>(record.id, () => loadAnomalyDetector(loaded.artifact!, meta));
+      const d = await ctx.cache.get<AnomalyDetector>(servingKey(record.id, policy), () => loadAnomalyDetector(loaded.artifact!, meta));
       scores = await d.scoreSeries(matrix);
     }
     info = { model_name: record.name, model_version: record.version, method: 'autoencoder', fallback: false, fallback_reason: null, fallback_code: null };
@@ -77,6 +85,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     total_readings_analyzed: series.reduce((n, s) => n + s.ts.length, 0),
     windows_scored: Math.max(0, rows - window + 1),
     threshold,
+    alarm_policy: applied,
     anomaly_count: scores.anomalies.length,
     anomalies: scores.anomalies.map((a) => ({
       start: toIso(m.timestamps[a.startIndex]!),

@@ -16,18 +16,21 @@ import { forecastSensor } from './forecast';
 import { JobsRepo } from './jobs-repo';
 import { models as modelsMigration } from './migrations/0002-models';
 import { modelState } from './migrations/0008-model-state';
+import { alarmPolicies } from './migrations/0013-alarm-policies';
 import { ModelCache } from './model-cache';
 import { defaultWorkerScript, ModelWorker } from './model-worker';
 import { createOnlineScoring } from './online-scoring';
 import { defaultOnlineWorkerScript, OnlineScoringWorker } from './online-scoring-worker';
 import { OnlineStateRepo } from './online-state-repo';
+import { policyHandlers } from './policy/policy-handlers';
+import { PolicyRepo } from './policy/policy-repo';
 import { recommendationToWire, RecommendationsRepo } from './recommendations-repo';
 import { ModelRegistry, toSummaryWire, toVersionWire } from './registry';
 import { predictRul } from './rul';
 import { startTraining } from './train';
 import { TrainingJobs, callerOf, toJobWire } from './training-jobs';
 
-export const modelsMigrations = [modelsMigration, modelState];
+export const modelsMigrations = [modelsMigration, modelState, alarmPolicies];
 export { ONLINE_SCORING } from './online-scoring';
 
 export interface ModelsDeps {
@@ -56,6 +59,7 @@ export function createModelsDomain(deps: ModelsDeps) {
     worker,
     cache: new ModelCache(),
     recommendations: new RecommendationsRepo(deps.db),
+    policies: new PolicyRepo(deps.db),
     sensors: deps.sensors,
     readings: deps.readings,
     writer: deps.writer,
@@ -65,6 +69,7 @@ export function createModelsDomain(deps: ModelsDeps) {
     disabled: deps.disabled,
   };
   const { writer, audit } = deps;
+  const policies = policyHandlers(ctx);
 
   const module = defineDomain(modelsContract, {
     consumers: [createOnlineScoring(ctx, new OnlineStateRepo(deps.db), onlineWorker)],
@@ -157,6 +162,7 @@ export function createModelsDomain(deps: ModelsDeps) {
       'ml.drift': (input, c) => recordDrift(ctx, input, c.correlationId),
       'ml.drift.view': (input) => viewDrift(ctx, input),
       'ml.recommend': (input) => recommendations(ctx, input),
+      ...policies,
 
       'ml.recommendations.dismiss': async (input, c) => {
         const rec = ctx.recommendations.get(input.id);

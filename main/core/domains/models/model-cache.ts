@@ -1,6 +1,7 @@
 // Loaded models (TF.js graphs with their weights) keyed by registry version
-// id, so that every forecast or online score does not rebuild a model.
-// Versions are immutable, so an entry never goes stale; the least recently
+// id (an anomaly model with its alarm policy revision as well), so that
+// every forecast or online score does not rebuild a model. Versions and
+// revisions are immutable, so an entry never goes stale; the least recently
 // used one is disposed when the cache is full.
 
 export interface Disposable { dispose(): void }

@@ -4,8 +4,11 @@ import { loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta } from
 import { stepThroughCuts, type OnlineStep } from '../../ml/anomaly/online-step';
 import { isAnomaly, isCleared, isOnset, packScores } from '../../ml/anomaly/packed-scores';
 import { ensureBackend } from '../../ml/runtime/backend';
+import type { PolicyRef } from '../../../../contract/models';
 import type { StoredEvent, Tx } from '../../platform/write-queue';
 import { resolveFor, type ModelsContext } from './context';
+import { applyPolicy, policyRef, servingKey } from './policy/apply-policy';
+import { rebaseOnPolicy, samePolicy } from './policy/online-policy';
 import { assetsOf, formRows, readingsOf } from './online-rows';
 import { OnlineWorkerGone, type OnlineScoringWorker } from './online-scoring-worker';
 import type { OnlineStateRepo, AssetOnlineState } from './online-state-repo';
@@ -24,13 +27,24 @@ import type { OnlineStateRepo, AssetOnlineState } from './online-state-repo';
 // to. The pass runs in the online scoring worker when there is one, so the
 // serving thread only forms the rows and commits the result; else here,
 // with the same arithmetic.
+//
+// The asset's alarm policy decides the alarms over the model's scores. A
+// change of policy arrives as alarm_policy.changed, in order with the
+// readings: the next batch is scored under the new revision, with the
+// window kept and the alarm rebased (policy/online-policy.ts), and every
+// state and event says which revision it was decided under.
 
 export const ONLINE_SCORING = 'online-scoring';
 
 interface Serving {
   modelId: string;
+  /** The model under its policy revision: what loaded detectors and the worker's models are keyed by. */
+  key: string;
   name: string;
   version: number;
+  /** The threshold the alarm steps on (the model's x the policy's factor), unrounded. */
+  threshold: number;
+  policy: PolicyRef;
   detector: AnomalyDetector;
 }
 
@@ -64,18 +78,23 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
     return anyModel;
   }
 
-  async function servingFor(assetId: string): Promise<Serving | null> {
+  /** What serves the asset for readings stored at `seq`: every model or policy event clears it, so it holds until the next one. */
+  async function servingFor(assetId: string, seq: number): Promise<Serving | null> {
     if (serving.has(assetId)) return serving.get(assetId)!;
     const resolved = resolveFor(ctx, 'anomaly', assetId, 'auto');
     let s: Serving | null = null;
     if (resolved.record) {
       const record = resolved.record;
+      // As of the batch, not of now: a consumer catching up scores readings stored before a change under the revision then in force.
+      const policy = ctx.policies.inForceAt(assetId, seq);
+      const meta = applyPolicy(ctx.registry.meta(record.name, record.version) as AnomalyModelMeta, policy);
+      const key = servingKey(record.id, policy);
       await ensureBackend();
-      const detector = await ctx.cache.get(record.id, async () => {
+      const detector = await ctx.cache.get(key, async () => {
         const loaded = await ctx.registry.loadModel(record.name, record.version);
-        return loadAnomalyDetector(loaded.artifact!, loaded.meta as AnomalyModelMeta);
+        return loadAnomalyDetector(loaded.artifact!, applyPolicy(loaded.meta as AnomalyModelMeta, policy));
       });
-      s = { modelId: record.id, name: record.name, version: record.version, detector };
+      s = { modelId: record.id, key, name: record.name, version: record.version, threshold: meta.threshold, policy: policyRef(policy), detector };
     }
     serving.set(assetId, s);
     return s;
@@ -83,9 +102,12 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
 
   function stateOf(assetId: string, model: Serving): AssetOnlineState {
     const have = working.get(assetId) ?? states.get(assetId);
-    if (have && have.modelId === model.modelId) return structuredClone(have);
+    if (have && have.modelId === model.modelId) {
+      const st = structuredClone(have);
+      return samePolicy(st.policy, model.policy) ? st : rebaseOnPolicy(st, model.policy, model.threshold);
+    }
     const k = model.detector.sensors.length;
-    return { modelId: model.modelId, latest: new Array<number | null>(k).fill(null), latestTs: new Array<number | null>(k).fill(null), scorer: null, onsetAt: null, peak: 0, lastScore: null };
+    return { modelId: model.modelId, policy: model.policy, latest: new Array<number | null>(k).fill(null), latestTs: new Array<number | null>(k).fill(null), scorer: null, onsetAt: null, peak: 0, lastScore: null };
   }
 
   /** One batched pass of the model over the run's rows: in the worker when it runs, else here, with the same arithmetic. */
@@ -94,7 +116,7 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
     const spec = run.model.detector.online;
     if (worker?.usable && spec) {
       try {
-        return await worker.step(run.model.modelId, spec, run.st.scorer, Float64Array.from(run.matrix), cuts);
+        return await worker.step(run.model.key, spec, run.st.scorer, Float64Array.from(run.matrix), cuts);
       } catch (err) {
         if (!(err instanceof OnlineWorkerGone)) throw err;
       }
@@ -118,19 +140,19 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
           st.peak = score;
           const contributions = (onsets.get(n) ?? []).map((s) => ({ sensor_id: s.sensor, share: s.share }));
           const iso = toIso(ts);
-          t.emits.push((tx) => tx.emit('anomaly.onset', { asset_id: assetId, at: iso, score, threshold: model.detector.threshold, model_name: model.name, model_version: model.version, contributions }));
+          t.emits.push((tx) => tx.emit('anomaly.onset', { asset_id: assetId, at: iso, score, threshold: model.detector.threshold, model_name: model.name, model_version: model.version, ...model.policy, contributions }));
         } else if (isCleared(scores, n)) {
           const onsetAt = st.onsetAt === null ? null : toIso(st.onsetAt);
           const iso = toIso(ts);
           const peak = st.peak;
-          t.emits.push((tx) => tx.emit('anomaly.cleared', { asset_id: assetId, at: iso, onset_at: onsetAt, peak_score: peak, model_name: model.name, model_version: model.version }));
+          t.emits.push((tx) => tx.emit('anomaly.cleared', { asset_id: assetId, at: iso, onset_at: onsetAt, peak_score: peak, model_name: model.name, model_version: model.version, ...model.policy }));
           st.onsetAt = null;
           st.peak = 0;
         }
         n++;
       }
       if (t.at.length > 0) st.scorer = snapshots[c]!;
-      t.state = { modelId: st.modelId, latest: t.latest, latestTs: t.latestTs, scorer: st.scorer, onsetAt: st.onsetAt, peak: st.peak, lastScore: st.lastScore };
+      t.state = { modelId: st.modelId, policy: st.policy, latest: t.latest, latestTs: t.latestTs, scorer: st.scorer, onsetAt: st.onsetAt, peak: st.peak, lastScore: st.lastScore };
     });
   }
 
@@ -141,7 +163,7 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
     const runs = new Map<string, AssetRun>();
     for (const [k, e] of events.entries()) {
       for (const assetId of assetsOf(ctx, e)) {
-        const model = await servingFor(assetId);
+        const model = await servingFor(assetId, e.seq);
         if (!model) continue;
         const readings = readingsOf(ctx, e, model.detector.sensors);
         if (readings.length === 0) continue;
@@ -173,7 +195,17 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
   async function handleMany(events: readonly StoredEvent[]): Promise<Array<TxWork | void>> {
     const out: Array<TxWork | void> = [];
     for (let i = 0; i < events.length; ) {
-      if (events[i]!.type !== 'readings.stored') {
+      const type = events[i]!.type;
+      if (type === 'alarm_policy.changed') {
+        // The same model under another revision: only this asset looks again. The worker drops
+        // what it was sent (the others are sent again on their next step), so old revisions do not pile up.
+        serving.delete((events[i]!.payload as { asset_id: string }).asset_id);
+        worker?.forget();
+        out.push(undefined);
+        i++;
+        continue;
+      }
+      if (type !== 'readings.stored') {
         // A new or promoted model may change what serves an asset: look again.
         serving.clear();
         worker?.forget();
@@ -192,7 +224,7 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
 
   return {
     name: ONLINE_SCORING,
-    types: ['readings.stored', 'model.trained', 'model.promoted'],
+    types: ['readings.stored', 'model.trained', 'model.promoted', 'alarm_policy.changed'],
     async handle(e) {
       return (await handleMany([e]))[0];
     },

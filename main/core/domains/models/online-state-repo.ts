@@ -1,3 +1,4 @@
+import type { PolicyRef } from '../../../../contract/models';
 import type { OnlineScorerState } from '../../ml/anomaly';
 import type { Db } from '../../platform/db';
 import type { Tx } from '../../platform/write-queue';
@@ -6,6 +7,8 @@ import type { Tx } from '../../platform/write-queue';
 export interface AssetOnlineState {
   /** Registry id of the model version this state belongs to; another version starts afresh. */
   modelId: string;
+  /** The alarm policy revision the alarm state was decided under (absent in states saved before policies existed: none). */
+  policy?: PolicyRef;
   /** Latest value of each of the model's sensors (null until it reported). */
   latest: Array<number | null>;
   /** Timestamp of each sensor's latest value: older readings (a backfill) are not fed to the live window. */

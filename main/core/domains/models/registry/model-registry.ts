@@ -64,6 +64,13 @@ export class ModelRegistry {
     return registryIoHandler(this.db, name, version, this.now);
   }
 
+  /** A version's meta alone (normalisation, thresholds): what reading a model's calibration needs, without its weights. */
+  meta(name: string, version: number): unknown {
+    const meta = this.db.prepare<[string, number], string>('SELECT meta FROM models WHERE name = ? AND version = ?').pluck().get(name, version);
+    if (meta === undefined) throw notFound(name, version);
+    return JSON.parse(meta) as unknown;
+  }
+
   /** A version with its meta and its weights (read through the tf.io handler); null artifact for a model without weights. */
   async loadModel(name: string, version: number): Promise<{ record: ModelVersionRecord; meta: unknown; artifact: ModelArtifact | null }> {
     const row = this.db

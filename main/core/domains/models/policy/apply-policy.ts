@@ -1,0 +1,48 @@
+import type { PolicyRef, PolicySettings } from '../../../../../contract/models';
+import type { HysteresisSettings } from '../../../ml/anomaly';
+import type { StoredPolicy } from './policy-repo';
+
+// A policy over a model's calibration: the threshold scaled by the factor,
+// each hysteresis setting the policy gives replacing the model's. Only the
+// decision of when to alarm changes; the model's scores stay the same, so
+// nothing is retrained. Without a policy the result is the model's own.
+
+export interface Calibration {
+  threshold: number;
+  hysteresis: HysteresisSettings;
+}
+
+export function applyPolicy<M extends Calibration>(model: M, policy: PolicySettings | null): M {
+  if (!policy) return model;
+  const h = model.hysteresis;
+  return {
+    ...model,
+    threshold: model.threshold * (policy.threshold_factor ?? 1),
+    hysteresis: {
+      enterSteps: policy.enter_steps ?? h.enterSteps,
+      immediateRatio: policy.immediate_ratio ?? h.immediateRatio,
+      exitSteps: policy.exit_steps ?? h.exitSteps,
+      exitRatio: policy.exit_ratio ?? h.exitRatio,
+    },
+  };
+}
+
+export function policyRef(policy: StoredPolicy | null): PolicyRef {
+  return policy ? { policy_id: policy.policyId, policy_revision: policy.revision } : { policy_id: null, policy_revision: null };
+}
+
+/** Names a (model, policy revision) pair: loaded detectors and the online worker's models are keyed by it. */
+export function servingKey(modelId: string, policy: StoredPolicy | null): string {
+  return policy ? `${modelId}|${policy.policyId}@${policy.revision}` : modelId;
+}
+
+/** The settings a decision used, in the contract's words. */
+export function appliedSettings(policy: PolicySettings | null, h: HysteresisSettings): Omit<PolicySettings, 'threshold_factor'> & { threshold_factor: number } {
+  return {
+    threshold_factor: policy?.threshold_factor ?? 1,
+    enter_steps: h.enterSteps,
+    immediate_ratio: h.immediateRatio,
+    exit_steps: h.exitSteps,
+    exit_ratio: h.exitRatio,
+  };
+}
