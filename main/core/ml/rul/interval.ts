@@ -10,6 +10,9 @@ import { bandFor } from './rul-meta';
 // with its own offsets. Windows of one asset are correlated, so the effective
 // sample is nearer the number of held-out assets than the number of windows:
 // the empirical coverage on the validation assets (val_coverage) is the check.
+// The residuals are against the true, uncapped RUL at the rows the test
+// protocol may cut at (truncation.ts), so the upper bound of an estimate at
+// the cap says how far beyond the cap the truth may lie, and is not clipped.
 
 /** Fewer calibration windows than this in a band merge it with its neighbour. */
 const MIN_BAND_WINDOWS = 150;
@@ -57,10 +60,8 @@ export function calibrateBands(predicted: Float64Array, truth: Float64Array, lev
   return bands;
 }
 
-/** The interval around a predicted RUL, kept within [0, cap]. */
-export function intervalFor(bands: readonly IntervalBand[], value: number, cap: number | null): { lower: number; upper: number } {
+/** The interval around a predicted RUL, never below 0. */
+export function intervalFor(bands: readonly IntervalBand[], value: number): { lower: number; upper: number } {
   const band = bandFor(bands, value);
-  const lower = Math.max(0, value + band.lower);
-  const upper = cap === null ? value + band.upper : Math.min(cap, value + band.upper);
-  return { lower, upper };
+  return { lower: Math.max(0, value + band.lower), upper: value + band.upper };
 }

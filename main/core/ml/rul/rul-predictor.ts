@@ -12,7 +12,8 @@ import { groupByAsset } from './windows';
 // by repeating the oldest, as in training), standardised and smoothed exactly
 // as in training, and answers RUL with its calibrated interval. Values are in
 // the time column's units, within [0, cap]: a value at the cap means "at
-// least cap", since training targets were clipped there. They come from a
+// least cap", since training targets were clipped there; the interval bounds
+// the true RUL, so its upper end may lie beyond the cap. They come from a
 // float32 network and are returned as float32 decimals (runtime/decimals.ts).
 
 export interface RulEstimate {
@@ -64,7 +65,7 @@ export async function loadRulPredictor(artifact: ModelArtifact, metaIn: RulModel
     const max = meta.cap ?? Infinity;
     return Array.from(raw, (y) => {
       const value = Math.min(max, Math.max(0, y * meta.scale));
-      const { lower, upper } = intervalFor(meta.bands, value, meta.cap);
+      const { lower, upper } = intervalFor(meta.bands, value);
       // Rounding is monotone: lower <= value <= upper still holds.
       return { value: float32Decimal(value), lower: float32Decimal(lower), upper: float32Decimal(upper) };
     });
