@@ -10,7 +10,8 @@ import { alarmOnsets } from '../eval/nab-scorer';
 import { ensureBackend, tf } from '../../main/core/ml/runtime/backend';
 import { restoreModel } from '../../main/core/ml/runtime/artifact';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
-import { below, type BenchRow } from './figures';
+import { atLeast, below, type BenchRow } from './figures';
+import { heldOutQuality } from './ml-anomaly-heldout';
 import { quantile } from './timing';
 
 // The anomaly detector's figures, each against a reference measured in the
@@ -193,6 +194,7 @@ async function nabQuality(rows: BenchRow[]): Promise<void> {
   const a = await judge(detector);
   const b = await judge(statDetector);
   detector.dispose();
+  rows.push({ metric: 'anomaly: machine temp, labelled windows caught', value: a.found, unit: 'of 4', target: atLeast(4, 'value'), note: `trained on the first 2,000 rows (statistical detector: ${b.found}/4)` });
   rows.push({ metric: 'anomaly: machine temp, false alarm onsets', value: a.falseOnsets, unit: 'onsets', reference: 'statistical detector', refValue: b.falseOnsets, ratio: a.falseOnsets / b.falseOnsets, note: `trained on the first 2,000 rows; alarms inside ${a.found}/4 labelled windows (statistical ${b.found}/4)` });
 }
 
@@ -203,5 +205,6 @@ export async function benchAnomaly(): Promise<BenchRow[]> {
   await onlineLatency(rows);
   await trainingTime(rows);
   await nabQuality(rows);
+  await heldOutQuality(rows);
   return rows;
 }

@@ -1,0 +1,61 @@
+import { fitAndScore } from '../../main/core/ml/anomaly/fit-and-score';
+import { quietContext } from '../../main/core/ml/runtime/train-context';
+import { allCases, NAB_REPORTED_GROUP, type EvalCase } from '../eval/datasets';
+import { addCounts, metricsOf, rowCounts, type RowCounts } from '../eval/metrics';
+import { corpusScore, scoreAnomalyColumn, type NabFileScore } from '../eval/nab-scorer';
+import { atLeast, atMost, type BenchRow } from './figures';
+
+// The anomaly detector on data its constants were never chosen on, through
+// `smc score`'s own path (fitAndScore: train on the case's normal rows,
+// score the whole series). The detector's constants (calibrate.ts) were
+// chosen on NAB realKnownCause, so that group is the tuned set here, and
+// its score is printed as such; held out are the other 51 NAB files and
+// the two multivariate framings (test/eval/datasets.ts): C-MAPSS FD001
+// engines (first 80 cycles normal, last 30 anomalous) and AI4I 2020 (a
+// failure and the 23 rows after it anomalous). Both halves of each
+// multivariate set are held out: nothing was chosen on either.
+
+interface SetFigures {
+  counts: RowCounts;
+  nab: NabFileScore[];
+}
+
+async function scoreCases(cases: readonly EvalCase[]): Promise<Map<string, SetFigures>> {
+  const sets = new Map<string, SetFigures>();
+  for (const c of cases) {
+    const r = await fitAndScore(c.train, c.data, { window: c.window, ctx: quietContext(42) });
+    const counts = rowCounts(r.scores.alarm, c.labels, c.scored);
+    const key = c.set.startsWith('nab/') ? (c.set === `nab/${NAB_REPORTED_GROUP}` ? 'nab-tuned' : 'nab-heldout') : c.set;
+    const s = sets.get(key) ?? { counts: rowCounts([], []), nab: [] };
+    s.counts = addCounts([s.counts, counts]);
+    if (c.nabWindows) s.nab.push(scoreAnomalyColumn(r.scores.alarm, c.nabWindows));
+    sets.set(key, s);
+  }
+  return sets;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+export async function heldOutQuality(rows: BenchRow[]): Promise<void> {
+  const t = performance.now();
+  const sets = await scoreCases(allCases());
+  const multi = metricsOf(addCounts([sets.get('cmapss')!.counts, sets.get('ai4i')!.counts]));
+  const each = (['cmapss', 'ai4i'] as const).map((k) => {
+    const m = metricsOf(sets.get(k)!.counts);
+    return `${k} F1 ${m.f1.toFixed(3)}, FAR ${pct(m.far)}, MAR ${pct(m.mar)}, ${m.onsetsPer1000.toFixed(2)} false onsets per 1,000 normal rows`;
+  }).join('; ');
+  const note = `held out: C-MAPSS FD001 engines and AI4I rows, nothing chosen on them; ${each}`;
+  rows.push({ metric: 'anomaly: held-out multivariate F1', value: multi.f1, unit: 'F1', target: atLeast(0.8, 'value'), note });
+  rows.push({ metric: 'anomaly: held-out multivariate false-alarm rate', value: multi.far, unit: 'share of normal rows', target: atMost(0.1), note: `missed-alarm rate ${pct(multi.mar)}, ${multi.onsetsPer1000.toFixed(2)} false onsets per 1,000 normal rows` });
+  const held = sets.get('nab-heldout')!;
+  const heldM = metricsOf(held.counts);
+  rows.push({
+    metric: 'anomaly: NAB score, 51 held-out files (all but realKnownCause)', value: corpusScore(held.nab), unit: 'NAB (0 null, 100 perfect)',
+    note: `standard profile; F1 ${heldM.f1.toFixed(3)}, FAR ${pct(heldM.far)}, ${heldM.onsetsPer1000.toFixed(2)} false onsets per 1,000 normal rows`,
+  });
+  const tuned = sets.get('nab-tuned')!;
+  rows.push({
+    metric: 'anomaly: NAB score, realKnownCause (tuned: constants chosen there)', value: corpusScore(tuned.nab), unit: 'NAB (0 null, 100 perfect)', target: atLeast(70, 'value'),
+    note: `the target asks for it with no constant chosen on these files; this detector's constants were, so the figure is not a held-out one (${((performance.now() - t) / 1000).toFixed(0)} s for every case)`,
+  });
+}
