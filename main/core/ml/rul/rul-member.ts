@@ -12,21 +12,28 @@ import { rulTargets, standardise, type AssetRows, type Standardiser } from './wi
 // validation reports — RMSE against the true, uncapped RUL at the rows the
 // test protocol may cut at. The assets it is finally judged on take no part.
 
-export interface MemberSettings {
-  window: number;
-  epochs: number;
-  cap: number | null;
-  scale: number;
+/** How one network is built and fitted (train-rul.ts's RUL_TUNING gives the values). */
+export interface NetTuning {
+  /** Weight of the newest row in the in-window smoothing: sensor noise in C-MAPSS is large against the slow wear. */
   smoothing: number;
   batchSize: number;
   learningRate: number;
+  /** Epochs without a better inner-validation RMSE before a network stops. */
   patience: number;
   hidden: readonly number[];
   l2: number;
+  /** Sensor combinations computed at every row before the window is flattened (0: none). */
   mix: number;
   mixActivation: 'linear' | 'relu';
   /** Share of the windows far beyond the cap (true RUL > 1.5 cap) drawn into each epoch. */
   farKeep: number;
+}
+
+export interface MemberSettings extends NetTuning {
+  window: number;
+  epochs: number;
+  cap: number | null;
+  scale: number;
   protocol: TruncationProtocol;
 }
 

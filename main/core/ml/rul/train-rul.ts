@@ -6,7 +6,7 @@ import { assignFolds, foldCount, innerSplit } from './engine-folds';
 import { ensembleNet, HIDDEN_UNITS, L2 } from './rul-net';
 import { bandsFrom, heldOutCuts, validationMetrics, type HeldOutAsset, type HeldOutCut } from './rul-evaluate';
 import { chooseFeatures, MIN_CORRELATION } from './rul-features';
-import { assetWindows, predictAssets, trainMember, type MemberSettings } from './rul-member';
+import { assetWindows, predictAssets, trainMember, type MemberSettings, type NetTuning } from './rul-member';
 import type { RulModelMeta } from './rul-meta';
 import type { RunToFailureData } from './run-to-failure-csv';
 import { truncationProtocol } from './truncation';
@@ -68,22 +68,9 @@ export const RUL_DEFAULTS = { window: 45, epochs: 40, folds: 3, level: 0.9 } as 
  * windows far beyond the cap are drawn at 40 % per epoch: they all say
  * "healthy".
  */
-export interface RulTuning {
+export interface RulTuning extends NetTuning {
   /** Share of a fold's training assets that pick its networks' epochs. */
   innerFraction: number;
-  /** Weight of the newest row in the in-window smoothing: sensor noise in C-MAPSS is large against the slow wear. */
-  smoothing: number;
-  batchSize: number;
-  learningRate: number;
-  /** Epochs without a better inner-validation RMSE before a network stops. */
-  patience: number;
-  hidden: readonly number[];
-  l2: number;
-  /** Sensor combinations computed at every row before the window is flattened (0: none). */
-  mix: number;
-  mixActivation: 'linear' | 'relu';
-  /** Share of the windows far beyond the cap (true RUL > 1.5 cap) drawn into each epoch. */
-  farKeep: number;
   /** Networks per fold, each with its own inner split; a fold's estimate is their mean. */
   membersPerFold: number;
 }
