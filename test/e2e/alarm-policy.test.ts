@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
+import { builtRendererDir, launchChromium, openPage, screenshot, recordDialogs, signInWithKey } from '../helpers/browser';
 import { trainedMill } from '../helpers/online-feed';
 import { startStation, type TestStation } from '../helpers/station';
 
@@ -33,10 +33,7 @@ describe('alarm policy panel (Chromium)', () => {
     s = await startStation({}, { rendererDir, dir });
     modelEnter = (await s.request('GET', `/api/v1/ml/policies/${ASSET}`)).body.fields.enter_steps.default as number;
     ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE }));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    recordDialogs(page, dialogs);
     await signInWithKey(page, s.url, s.adminKey);
     await page.getByRole('tab', { name: /Models/ }).waitFor();
   }, 240_000);

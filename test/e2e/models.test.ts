@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { builtRendererDir, inkOf, launchChromium, openPage, screenshot, signInWithKey } from '../helpers/browser';
+import { builtRendererDir, inkOf, launchChromium, openPage, screenshot, recordDialogs, signInWithKey } from '../helpers/browser';
 import { cmapssCsv, DATASETS, waitForJob } from '../helpers/ml-data';
 import { startStation, type TestStation } from '../helpers/station';
 
@@ -75,10 +75,7 @@ describe('Models and Prediction tabs (Chromium)', () => {
 
     ({ context, page } = await openPage(browser, pageErrors, { timezoneId: ZONE }));
     // No surprise dialogs: every confirmation is inline.
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    recordDialogs(page, dialogs);
     await signInWithKey(page, s.url, s.adminKey);
     await page.getByRole('tab', { name: /Prediction/ }).waitFor();
   }, 120_000);

@@ -50,6 +50,14 @@ export async function openPage(browser: Browser, errors: string[], o: PageOption
   return { context, page };
 }
 
+/** Records every dialog the page opens (and dismisses it): the console confirms inline, so a test expects none. */
+export function recordDialogs(page: Page, into: string[]): void {
+  page.on('dialog', (d) => {
+    into.push(d.message());
+    void d.dismiss();
+  });
+}
+
 /** Signs in on the console's sign-in screen with an API key, in the page's language. */
 export async function signInWithKey(page: Page, url: string, key: string, lang: 'en' | 'pt-BR' = 'en'): Promise<void> {
   await page.goto(`${url}/`);

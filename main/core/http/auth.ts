@@ -41,11 +41,11 @@ function sameToken(a: string, b: string): boolean {
  * can make the browser send the cookie, but cannot read the token.
  */
 export function createRequestAuthenticator(authenticator: Authenticator) {
-  const refused = (err: unknown, reply: FastifyReply, apiKey: string | undefined): unknown => {
+  const refused = (err: unknown, reply: FastifyReply, apiKey: string | undefined): Error => {
     if (err instanceof AppError && err.code === 'unauthorized') {
       void reply.header('www-authenticate', apiKey === undefined ? 'Bearer realm="smc"' : 'Bearer realm="smc", error="invalid_token"');
     }
-    return err;
+    return err as Error;
   };
   const admitted = (req: FastifyRequest, p: Principal): void => {
     req.principal = p;
@@ -65,7 +65,7 @@ export function createRequestAuthenticator(authenticator: Authenticator) {
       result = authenticator.authenticate({ apiKey, sessionToken: cookie || undefined, ip: req.ip });
       if (!(result instanceof Promise)) admitted(req, result);
     } catch (err) {
-      done(refused(err, reply, apiKey) as Error);
+      done(refused(err, reply, apiKey));
       return;
     }
     if (!(result instanceof Promise)) {
@@ -81,7 +81,7 @@ export function createRequestAuthenticator(authenticator: Authenticator) {
           done(err as Error);
         }
       },
-      (err: unknown) => done(refused(err, reply, apiKey) as Error),
+      (err: unknown) => done(refused(err, reply, apiKey)),
     );
   };
 }

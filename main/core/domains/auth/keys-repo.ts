@@ -118,14 +118,15 @@ export class ApiKeysRepo {
 
   /** The key matching this secret, or why there is none. Never throws for a wrong secret. */
   async check(secret: string, now: number, opts: { slow?: boolean } = {}): Promise<KeyCheck> {
-    const known = this.checkKnown(secret, now);
+    const fast = sha256(secret);
+    const known = this.knownBy(fast, now);
     if (known) return known;
-    const row = await this.find(secret, opts.slow ?? true);
+    const row = await this.find(secret, fast, opts.slow ?? true);
     if (row === 'busy') return { ok: false, reason: 'busy' };
     if (!row) return { ok: false, reason: 'unknown' };
     // Frozen: one record serves every request made with the key until the cache is cleared.
     const hit = { row, record: Object.freeze(toRecord(row)) };
-    this.found.set(sha256(secret), hit);
+    this.found.set(fast, hit);
     return judge(hit, now);
   }
 
@@ -134,6 +135,10 @@ export class ApiKeysRepo {
    * a machine after its first); undefined when it must be looked up.
    */
   checkKnown(secret: string, now: number): KeyCheck | undefined {
+    return this.knownBy(sha256(secret), now);
+  }
+
+  private knownBy(fast: string, now: number): KeyCheck | undefined {
     const clock = performance.now();
     if (clock - this.versionCheckedAt >= ApiKeysRepo.VERSION_CHECK_MS) {
       this.versionCheckedAt = clock;
@@ -143,12 +148,11 @@ export class ApiKeysRepo {
         this.foundVersion = version;
       }
     }
-    const hit = this.found.get(sha256(secret));
+    const hit = this.found.get(fast);
     return hit ? judge(hit, now) : undefined;
   }
 
-  private async find(secret: string, slow: boolean): Promise<ApiKeyRow | undefined | 'busy'> {
-    const fast = sha256(secret);
+  private async find(secret: string, fast: string, slow: boolean): Promise<ApiKeyRow | undefined | 'busy'> {
     const plain = this.byHash.get(fast);
     if (plain) return plain;
     if (secret.startsWith(GENERATED_PREFIX)) return undefined;

@@ -6,6 +6,7 @@ import { float32Decimal } from '../../../ml/runtime/decimals';
 import { AppError } from '../../../platform/errors';
 import type { HandlerContext } from '../../../platform/operations';
 import { resolveFor, type ModelsContext } from '../context';
+import { appliedSettings } from './apply-policy';
 import { NO_SETTINGS, setsNothing, settingsOf, type StoredPolicy } from './policy-repo';
 
 // The alarm policy operations. Every change goes through the write queue
@@ -37,9 +38,7 @@ export function effectivePolicy(ctx: ModelsContext, assetId: string): EffectiveP
   const resolved = resolveFor({ ...ctx, disabled: false }, 'anomaly', assetId, 'auto');
   const meta = resolved.record ? (ctx.registry.meta(resolved.record.name, resolved.record.version) as Partial<AnomalyModelMeta>) : null;
   const h = meta?.hysteresis;
-  const defaults: PolicySettings = h && typeof meta?.threshold === 'number'
-    ? { threshold_factor: 1, enter_steps: h.enterSteps, immediate_ratio: h.immediateRatio, exit_steps: h.exitSteps, exit_ratio: h.exitRatio }
-    : NO_SETTINGS;
+  const defaults: PolicySettings = h && typeof meta?.threshold === 'number' ? appliedSettings(null, h) : NO_SETTINGS;
   const field = (f: (typeof POLICY_FIELDS)[number]) => {
     const own = policy?.[f] ?? null;
     return { value: own ?? defaults[f], default: defaults[f], source: own === null ? ('model' as const) : ('policy' as const) };
