@@ -1,6 +1,7 @@
 import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors';
+import { SlotRegistry } from './slot-registry';
 
 // What one request may cost the station, whoever sends it.
 // - Bodies in flight: fastify buffers a JSON body whole and parses it, so
@@ -40,6 +41,8 @@ interface Watched {
   fail: (err: AppError) => void;
   /** For a small body: whether it has all arrived (asked by the sweep, so no listener per request). */
   complete?: () => boolean;
+  /** Its place in the registry of watched bodies. */
+  slot: number;
 }
 
 export function installLimits(app: FastifyInstance, streamedTypes: readonly string[], o: LimitOptions): { inFlight: () => number; close: () => void } {
@@ -56,21 +59,27 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
   };
   const busy = () => new AppError('unavailable', 'the station is receiving other large requests; retry in a moment', { reason: 'body_budget' }, { 'retry-after': '1' });
 
-  // One timer for every body being received, rather than one per request.
-  const watched = new Set<Watched>();
+  // One timer for every body being received, rather than one per request;
+  // the bodies in slots, not a Set (see slot-registry.ts: a Set here made
+  // every minor collection keep finished requests alive).
+  const watched = new SlotRegistry<Watched>();
+  const watch = (w: Watched) => {
+    w.slot = watched.add(w);
+  };
+  const unwatch = (w: Watched) => watched.remove(w.slot, w);
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const w of watched) {
+    watched.forEach((w) => {
       if (w.complete?.()) {
-        watched.delete(w);
-        continue;
+        unwatch(w);
+        return;
       }
       const elapsed = now - w.started;
       if (elapsed >= o.slowBodyGraceMs && w.received / (elapsed / 1000) < o.minBodyBytesPerSecond) {
-        watched.delete(w);
+        unwatch(w);
         w.fail(new AppError('request_timeout', `the request body arrived too slowly (${w.received} bytes in ${Math.round(elapsed / 1000)} s); send it at once`, { received_bytes: w.received, min_bytes_per_s: o.minBodyBytesPerSecond }));
       }
-    }
+    });
   }, Math.max(50, Math.min(1000, o.slowBodyGraceMs / 4)));
   sweep.unref();
 
@@ -94,12 +103,12 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
     // A small body of known size (one reading, a form): watched by the clock alone, with no stream
     // in between — it is late when it is not all there by the end of the grace period.
     if (!streamed && declared > 0 && declared <= o.minBodyBytesPerSecond * o.slowBodyGraceMs / 1000) {
-      const w: Watched = { started: Date.now(), received: 0, fail: (err) => req.raw.destroy(err), complete: () => req.raw.complete };
-      watched.add(w);
+      const w: Watched = { started: Date.now(), received: 0, fail: (err) => req.raw.destroy(err), complete: () => req.raw.complete, slot: -1 };
+      watch(w);
       req.watchedBody = w;
       return payload;
     }
-    const w: Watched = { started: Date.now(), received: 0, fail: () => undefined };
+    const w: Watched = { started: Date.now(), received: 0, fail: () => undefined, slot: -1 };
     const guard = new Transform({
       transform(chunk: Buffer, _enc, done) {
         w.received += chunk.length;
@@ -111,9 +120,9 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
       guard.destroy(err);
       req.raw.destroy(err);
     };
-    watched.add(w);
+    watch(w);
     req.watchedBody = w;
-    const done = () => watched.delete(w);
+    const done = () => unwatch(w);
     guard.once('end', done);
     guard.once('close', done);
     payload.once('end', done);
@@ -122,7 +131,7 @@ export function installLimits(app: FastifyInstance, streamedTypes: readonly stri
   };
   const finished = (req: FastifyRequest) => {
     release(req);
-    if (req.watchedBody) watched.delete(req.watchedBody as Watched);
+    if (req.watchedBody) unwatch(req.watchedBody as Watched);
   };
   app.addHook('onResponse', (req, _reply, done) => {
     finished(req);
