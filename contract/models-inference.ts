@@ -123,7 +123,7 @@ export const detect = defineOperation({
     windows_scored: z.number(),
     /** The threshold the alarms were decided on: the model's, times the alarm policy's factor. */
     threshold: z.number(),
-    /** The alarm policy applied (models-policy.ts); null fields with the model's calibration alone or the statistical fallback. */
+    /** The alarm policy applied (models-policy.ts) and the settings the alarms followed, for a model and for the statistical fallback alike; the policy's id and revision are null without one. */
     alarm_policy: PolicyRef.extend({
       threshold_factor: z.number(),
       enter_steps: z.number().nullable(),

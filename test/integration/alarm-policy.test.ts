@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOf, feed, trainedMill, type Plan } from '../helpers/online-feed';
-import type { TestStation } from '../helpers/station';
+import { importAi4iAsset } from '../helpers/ml-data';
+import { startStation, type TestStation } from '../helpers/station';
 
 // Alarm policies change when an asset alarms, not what its model scores:
 // over real HTTP on a real SQLite file, one trained model (mill-1, AI4I)
@@ -130,6 +131,39 @@ describe('alarm policies', () => {
     expect(back.body.anomalies).toEqual(before.body.anomalies);
     expect(back.body.alarm_policy.policy_revision).toBeNull();
     expect(await versions(s)).toBe(1);
+  }, 120_000);
+
+  it('decides the statistical fallback\'s alarms too, for an asset with no model', async () => {
+    const s = await startStation();
+    open.push(s);
+    await importAi4iAsset(s, ASSET, 2_000);
+    await feed(s, PLAN);
+    const detect = () => s.request('POST', '/api/v1/ml/detect-anomaly', { body: { asset_id: ASSET, scores: 200 } });
+    const before = await detect();
+    expect(before.status, before.text).toBe(200);
+    expect(before.body.model_info.method).toBe('statistical');
+    expect(before.body.anomaly_count).toBeGreaterThanOrEqual(1);
+    expect(before.body.alarm_policy).toMatchObject({ policy_id: null, policy_revision: null, threshold_factor: 1 });
+    const calibrated = before.body.alarm_policy.enter_steps as number;
+    expect(calibrated).toBeGreaterThan(1);
+
+    const peak = Math.max(...(before.body.anomalies as Array<{ peak_score: number }>).map((a) => a.peak_score));
+    const factor = Math.min(100, Math.ceil((2 * peak) / before.body.threshold));
+    const put = await s.request('PUT', POLICY, { body: { threshold_factor: factor, enter_steps: calibrated + 5 } });
+    expect(put.status, put.text).toBe(200);
+    const calm = await detect();
+    expect(calm.status, calm.text).toBe(200);
+    expect(calm.body.model_info.method).toBe('statistical');
+    expect(calm.body.anomaly_count).toBe(0);
+    expect(calm.body.threshold).toBeCloseTo(before.body.threshold * factor, 3);
+    expect(calm.body.alarm_policy).toMatchObject({ policy_id: put.body.policy.policy_id, policy_revision: 1, threshold_factor: factor, enter_steps: calibrated + 5 });
+    // The scores are the detector's own: the policy only moves the bar.
+    expect(calm.body.scores.map((p: { score: number }) => p.score)).toEqual(before.body.scores.map((p: { score: number }) => p.score));
+
+    await s.request('DELETE', POLICY);
+    const back = await detect();
+    expect(back.body.anomalies).toEqual(before.body.anomalies);
+    expect(back.body.alarm_policy).toMatchObject({ policy_id: null, policy_revision: null, threshold_factor: 1, enter_steps: calibrated });
   }, 120_000);
 
   it('applies a policy changed mid-stream to online scoring at once, without retraining or restarting', async () => {

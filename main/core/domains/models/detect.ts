@@ -7,7 +7,7 @@ import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type
 import { alignSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
 import { assetSensors, resolveFor, type ModelsContext } from './context';
-import { applyPolicy, appliedSettings, policyRef, servingKey } from './policy/apply-policy';
+import { applyPolicy, appliedSettings, policyAdjust, policyRef, servingKey } from './policy/apply-policy';
 
 // Anomaly detection over an asset's stored history. With a trained model
 // the scores come from its reconstruction error; without one (none trained,
@@ -41,7 +41,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
   let info: ModelInfo;
   let threshold: number;
   let window: number;
-  let applied: DetectOutput['alarm_policy'] = { policy_id: null, policy_revision: null, threshold_factor: 1, enter_steps: null, immediate_ratio: null, exit_steps: null, exit_ratio: null };
+  let applied: DetectOutput['alarm_policy'];
   if (resolved.record && m.sensors.length === wanted.length) {
     const { record } = resolved;
     const loaded = await ctx.registry.loadModel(record.name, record.version);
@@ -66,16 +66,22 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     const code = resolved.record ? 'sensors_without_readings' : resolved.code;
     const refRows = Math.max(64, Math.floor(rows * FALLBACK_REFERENCE_SHARE));
     if (rows < refRows + 1) throw tooFewRows(`asset ${input.asset_id} has too little aligned history for the statistical detector`, rows, refRows + 1, 'asset_id');
+    // The asset's policy decides the stand-in's alarms as it does a model's.
+    const policy = ctx.policies.get(input.asset_id);
+    const adjust = policyAdjust(policy);
+    let hysteresis;
     if (rows > WORKER_ROWS && ctx.worker.state !== 'unavailable') {
-      const r = (await ctx.worker.run('score-statistical', { referenceRows: refRows, matrix }, { seed: 0 }).result).value;
-      ({ scores, threshold, window } = r);
+      const r = (await ctx.worker.run('score-statistical', { referenceRows: refRows, matrix, adjust }, { seed: 0 }).result).value;
+      ({ scores, threshold, window, hysteresis } = r);
     } else {
       const k = m.sensors.length;
-      const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) });
+      const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) }, { adjust });
       scores = await d.scoreSeries(matrix);
       threshold = d.threshold;
       window = d.window;
+      hysteresis = d.hysteresis;
     }
+    applied = { ...policyRef(policy), ...appliedSettings(policy, hysteresis) };
     info = { model_name: null, model_version: null, method: 'statistical', fallback: true, fallback_reason: reason, fallback_code: code };
   }
 

@@ -4,7 +4,7 @@ import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { combineParts } from './score-parts';
 import { centreInPlace, centredFrames, consecutive } from './window-frames';
 import { windowedDetector } from './windowed-detector';
-import type { AnomalyDetector, SeriesMatrix } from './types';
+import type { AnomalyDetector, HysteresisSettings, SeriesMatrix } from './types';
 
 // The detector used when models are disabled (safe mode) or none is trained:
 // no TF.js, nothing to load. It is the autoencoder's score with a trivial
@@ -27,7 +27,31 @@ function variances(frames: Float32Array, count: number, w: number, s: number, ou
   return out;
 }
 
-export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number } = {}): AnomalyDetector {
+/**
+ * An alarm policy over the calibration, as the station's per-asset policy
+ * gives it: the threshold scaled, any hysteresis setting given replacing the
+ * calibrated one. The scores do not change.
+ */
+export interface CalibrationAdjust {
+  thresholdFactor?: number;
+  hysteresis?: Partial<HysteresisSettings>;
+}
+
+export interface StatisticalDetector extends AnomalyDetector {
+  /** The hysteresis its alarms follow (the calibration's, or the policy's where it gives one). */
+  hysteresis: HysteresisSettings;
+}
+
+function adjusted(h: HysteresisSettings, over: Partial<HysteresisSettings> = {}): HysteresisSettings {
+  return {
+    enterSteps: over.enterSteps ?? h.enterSteps,
+    immediateRatio: over.immediateRatio ?? h.immediateRatio,
+    exitSteps: over.exitSteps ?? h.exitSteps,
+    exitRatio: over.exitRatio ?? h.exitRatio,
+  };
+}
+
+export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number; adjust?: CalibrationAdjust } = {}): StatisticalDetector {
   const rows = checkMatrix(train, 'reference data');
   const s = train.sensors.length;
   const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
@@ -38,15 +62,17 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
   const means = new Float32Array(count * s);
   const shape = variances(centredFrames(x, consecutive(0, count), w, s, means), count, w, s, new Float32Array(count * s));
   const cal = calibrate([{ shape, means }], s);
+  const threshold = cal.threshold * (opts.adjust?.thresholdFactor ?? 1);
+  const hysteresis = adjusted(cal.hysteresis, opts.adjust?.hysteresis);
   const means1 = new Float32Array(s);
   const scratch = new Float64Array(s);
-  return windowedDetector({
+  const detector = windowedDetector({
     method: 'statistical',
     sensors: [...train.sensors],
     window: w,
     norm,
-    threshold: cal.threshold,
-    hysteresis: cal.hysteresis,
+    threshold,
+    hysteresis,
     async batch(rowsIn, n) {
       const m = new Float32Array(n * s);
       const v = variances(centredFrames(rowsIn, consecutive(0, n), w, s, m), n, w, s, new Float32Array(n * s));
@@ -68,4 +94,5 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
     },
     dispose: () => undefined,
   });
+  return Object.assign(detector, { hysteresis });
 }

@@ -1,5 +1,5 @@
 import type { TrainContext } from '../runtime/train-context';
-import { fitStatisticalDetector, trainAnomalyModel, loadAnomalyDetector, type AnomalyModelMeta, type AnomalyTrainOptions, type SeriesMatrix } from '../anomaly';
+import { fitStatisticalDetector, trainAnomalyModel, loadAnomalyDetector, type AnomalyModelMeta, type CalibrationAdjust, type AnomalyTrainOptions, type SeriesMatrix } from '../anomaly';
 import { trainForecastModel, type RegularSeries } from '../forecast';
 import { readRunToFailureCsv, trainRulModel } from '../rul';
 import type { ModelArtifact } from '../runtime/artifact';
@@ -11,7 +11,7 @@ export interface TrainAnomalyInput { matrix: SeriesMatrix; options: AnomalyTrain
 export interface TrainForecastInput { series: RegularSeries; options: { lookback?: number; horizon?: number; epochs?: number } }
 export interface TrainRulInput { csv: string; assetCol: string; timeCol: string; featureCols?: string[]; sep?: string; options: { cap?: number; window?: number; epochs?: number } }
 export interface ScoreAnomalyInput { artifact: ModelArtifact; meta: AnomalyModelMeta; matrix: SeriesMatrix }
-export interface ScoreStatisticalInput { referenceRows: number; matrix: SeriesMatrix }
+export interface ScoreStatisticalInput { referenceRows: number; matrix: SeriesMatrix; adjust?: CalibrationAdjust }
 
 export const workerTasks = {
   /** Starts TF.js and answers: the station's check that training can run at all. */
@@ -40,8 +40,8 @@ export const workerTasks = {
   'score-statistical': async (input: ScoreStatisticalInput) => {
     const { matrix: m, referenceRows: n } = input;
     const k = m.sensors.length;
-    const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, n), values: m.values.subarray(0, n * k) });
-    return { scores: await d.scoreSeries(m), threshold: d.threshold, window: d.window };
+    const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, n), values: m.values.subarray(0, n * k) }, input.adjust ? { adjust: input.adjust } : {});
+    return { scores: await d.scoreSeries(m), threshold: d.threshold, window: d.window, hysteresis: d.hysteresis };
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import type { PolicyRef, PolicySettings } from '../../../../../contract/models';
-import type { HysteresisSettings } from '../../../ml/anomaly';
+import type { CalibrationAdjust, HysteresisSettings } from '../../../ml/anomaly';
 import type { StoredPolicy } from './policy-repo';
 
 // A policy over a model's calibration: the threshold scaled by the factor,
@@ -25,6 +25,17 @@ export function applyPolicy<M extends Calibration>(model: M, policy: PolicySetti
       exitRatio: policy.exit_ratio ?? h.exitRatio,
     },
   };
+}
+
+/** The same policy for a detector fitted on the spot (the statistical fallback), which is calibrated as it is fitted. */
+export function policyAdjust(policy: PolicySettings | null): CalibrationAdjust {
+  if (!policy) return {};
+  const hysteresis: Partial<HysteresisSettings> = {};
+  if (policy.enter_steps != null) hysteresis.enterSteps = policy.enter_steps;
+  if (policy.immediate_ratio != null) hysteresis.immediateRatio = policy.immediate_ratio;
+  if (policy.exit_steps != null) hysteresis.exitSteps = policy.exit_steps;
+  if (policy.exit_ratio != null) hysteresis.exitRatio = policy.exit_ratio;
+  return { thresholdFactor: policy.threshold_factor ?? 1, hysteresis };
 }
 
 export function policyRef(policy: StoredPolicy | null): PolicyRef {
