@@ -1,8 +1,7 @@
-import { fitAndScore } from '../../main/core/ml/anomaly/fit-and-score';
-import { quietContext } from '../../main/core/ml/runtime/train-context';
 import { allCases, NAB_REPORTED_GROUP, type EvalCase } from '../eval/datasets';
 import { addCounts, metricsOf, rowCounts, type RowCounts } from '../eval/metrics';
-import { corpusScore, scoreAnomalyColumn, type NabFileScore } from '../eval/nab-scorer';
+import { runCase } from '../eval/run-case';
+import { corpusScore, type NabFileScore } from '../eval/nab-scorer';
 import { atLeast, atMost, type BenchRow } from './figures';
 
 // The anomaly detector on data its constants were never chosen on, through
@@ -23,12 +22,11 @@ interface SetFigures {
 async function scoreCases(cases: readonly EvalCase[]): Promise<Map<string, SetFigures>> {
   const sets = new Map<string, SetFigures>();
   for (const c of cases) {
-    const r = await fitAndScore(c.train, c.data, { window: c.window, ctx: quietContext(42) });
-    const counts = rowCounts(r.scores.alarm, c.labels, c.scored);
+    const r = await runCase(c);
     const key = c.set.startsWith('nab/') ? (c.set === `nab/${NAB_REPORTED_GROUP}` ? 'nab-tuned' : 'nab-heldout') : c.set;
     const s = sets.get(key) ?? { counts: rowCounts([], []), nab: [] };
-    s.counts = addCounts([s.counts, counts]);
-    if (c.nabWindows) s.nab.push(scoreAnomalyColumn(r.scores.alarm, c.nabWindows));
+    s.counts = addCounts([s.counts, r.counts]);
+    if (r.nab) s.nab.push(r.nab);
     sets.set(key, s);
   }
   return sets;
