@@ -3,7 +3,7 @@ import type { ModelInfo } from '../../../../contract/models';
 import { toIso } from '../../../../contract/timestamp';
 import { ensureBackend } from '../../ml/runtime/backend';
 import { float32Decimal } from '../../ml/runtime/decimals';
-import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type SeriesScores } from '../../ml/anomaly';
+import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type HysteresisSettings, type SeriesScores } from '../../ml/anomaly';
 import { alignSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
 import { assetSensors, resolveFor, type ModelsContext } from './context';
@@ -69,7 +69,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     // The asset's policy decides the stand-in's alarms as it does a model's.
     const policy = ctx.policies.get(input.asset_id);
     const adjust = policyAdjust(policy);
-    let hysteresis;
+    let hysteresis: HysteresisSettings;
     if (rows > WORKER_ROWS && ctx.worker.state !== 'unavailable') {
       const r = (await ctx.worker.run('score-statistical', { referenceRows: refRows, matrix, adjust }, { seed: 0 }).result).value;
       ({ scores, threshold, window, hysteresis } = r);
