@@ -97,7 +97,8 @@ describe('accessibility of every tab (axe-core, Chromium)', () => {
       await fresh.goto(`${s.url}/`);
       await fresh.getByLabel('API key').fill('not-a-real-key-0123456789');
       await fresh.getByRole('button', { name: 'Sign in' }).click();
-      // A fresh page loads the console before it can answer: on a busy machine that takes more than the default second.
+      // A new browser context opens the console, then the station answers the sign-in: with the
+      // suite's other files on the same two cores that can take more than the default second.
       await expect.poll(() => fresh.getByTestId('signin-problem').count(), { timeout: 10_000 }).toBe(1);
       expect(await audit(fresh)).toEqual([]);
     } finally {
