@@ -136,14 +136,7 @@ export const putPolicy = defineOperation({
   summary: 'Replace an asset\'s alarm policy (audited; a new revision). Settings left out or null are the model\'s calibrated values; a policy that sets nothing is removed. Takes effect for the next score, without retraining.',
   tag: 'ml',
   access: 'operate',
-  input: z.object({
-    asset_id: AssetId,
-    threshold_factor: PolicySettingsShape.threshold_factor.optional(),
-    enter_steps: PolicySettingsShape.enter_steps.optional(),
-    immediate_ratio: PolicySettingsShape.immediate_ratio.optional(),
-    exit_steps: PolicySettingsShape.exit_steps.optional(),
-    exit_ratio: PolicySettingsShape.exit_ratio.optional(),
-  }).strict(),
+  input: z.object(PolicySettingsShape).partial().extend({ asset_id: AssetId }).strict(),
   output: EffectivePolicyWire,
   http: { method: 'PUT', path },
 });

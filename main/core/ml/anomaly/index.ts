@@ -18,4 +18,4 @@ export type {
 } from './types';
 export { trainAnomalyModel, DEFAULT_WINDOW, minTrainRows } from './autoencoder-train';
 export { loadAnomalyDetector } from './autoencoder-detector';
-export { fitStatisticalDetector, type CalibrationAdjust, type StatisticalDetector } from './statistical';
+export { adjustCalibration, fitStatisticalDetector, type CalibrationAdjust, type StatisticalDetector } from './statistical';

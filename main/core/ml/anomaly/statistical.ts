@@ -42,12 +42,18 @@ export interface StatisticalDetector extends AnomalyDetector {
   hysteresis: HysteresisSettings;
 }
 
-function adjusted(h: HysteresisSettings, over: Partial<HysteresisSettings> = {}): HysteresisSettings {
+/** A calibration under an adjustment: the one rule for a saved model's and for one fitted on the spot. */
+export function adjustCalibration(c: { threshold: number; hysteresis: HysteresisSettings }, a: CalibrationAdjust): { threshold: number; hysteresis: HysteresisSettings } {
+  const h = c.hysteresis;
+  const over = a.hysteresis ?? {};
   return {
-    enterSteps: over.enterSteps ?? h.enterSteps,
-    immediateRatio: over.immediateRatio ?? h.immediateRatio,
-    exitSteps: over.exitSteps ?? h.exitSteps,
-    exitRatio: over.exitRatio ?? h.exitRatio,
+    threshold: c.threshold * (a.thresholdFactor ?? 1),
+    hysteresis: {
+      enterSteps: over.enterSteps ?? h.enterSteps,
+      immediateRatio: over.immediateRatio ?? h.immediateRatio,
+      exitSteps: over.exitSteps ?? h.exitSteps,
+      exitRatio: over.exitRatio ?? h.exitRatio,
+    },
   };
 }
 
@@ -62,8 +68,7 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
   const means = new Float32Array(count * s);
   const shape = variances(centredFrames(x, consecutive(0, count), w, s, means), count, w, s, new Float32Array(count * s));
   const cal = calibrate([{ shape, means }], s);
-  const threshold = cal.threshold * (opts.adjust?.thresholdFactor ?? 1);
-  const hysteresis = adjusted(cal.hysteresis, opts.adjust?.hysteresis);
+  const { threshold, hysteresis } = adjustCalibration(cal, opts.adjust ?? {});
   const means1 = new Float32Array(s);
   const scratch = new Float64Array(s);
   const detector = windowedDetector({

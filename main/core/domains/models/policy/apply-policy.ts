@@ -1,5 +1,5 @@
 import type { PolicyRef, PolicySettings } from '../../../../../contract/models';
-import type { CalibrationAdjust, HysteresisSettings } from '../../../ml/anomaly';
+import { adjustCalibration, type CalibrationAdjust, type HysteresisSettings } from '../../../ml/anomaly';
 import type { StoredPolicy } from './policy-repo';
 
 // A policy over a model's calibration: the threshold scaled by the factor,
@@ -14,20 +14,10 @@ export interface Calibration {
 
 export function applyPolicy<M extends Calibration>(model: M, policy: PolicySettings | null): M {
   if (!policy) return model;
-  const h = model.hysteresis;
-  return {
-    ...model,
-    threshold: model.threshold * (policy.threshold_factor ?? 1),
-    hysteresis: {
-      enterSteps: policy.enter_steps ?? h.enterSteps,
-      immediateRatio: policy.immediate_ratio ?? h.immediateRatio,
-      exitSteps: policy.exit_steps ?? h.exitSteps,
-      exitRatio: policy.exit_ratio ?? h.exitRatio,
-    },
-  };
+  return { ...model, ...adjustCalibration(model, policyAdjust(policy)) };
 }
 
-/** The same policy for a detector fitted on the spot (the statistical fallback), which is calibrated as it is fitted. */
+/** The policy as a calibration adjustment: for a saved model (applyPolicy) and for the statistical fallback, fitted on the spot. */
 export function policyAdjust(policy: PolicySettings | null): CalibrationAdjust {
   if (!policy) return {};
   const hysteresis: Partial<HysteresisSettings> = {};
