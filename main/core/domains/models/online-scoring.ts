@@ -92,7 +92,7 @@ export function createOnlineScoring(ctx: ModelsContext, states: OnlineStateRepo,
       await ensureBackend();
       const detector = await ctx.cache.get(key, async () => {
         const loaded = await ctx.registry.loadModel(record.name, record.version);
-        return loadAnomalyDetector(loaded.artifact!, applyPolicy(loaded.meta as AnomalyModelMeta, policy));
+        return loadAnomalyDetector(loaded.artifact!, meta);
       });
       s = { modelId: record.id, key, name: record.name, version: record.version, threshold: meta.threshold, policy: policyRef(policy), detector };
     }
