@@ -77,6 +77,39 @@ describe('WriteQueue with the fsync off the serving thread', () => {
     expect(published).toEqual(settled);
   });
 
+  it('holds jobs back while an fsync is in flight and commits them as one group when it ends', async () => {
+    const { db, q, held, job } = setup();
+    const first = job(1);
+    await tick();
+    const commits = q.stats.commits;
+    const later = [2, 3, 4].map((x) => job(x));
+    await tick();
+    await tick();
+    // Queued, not committed: another reader does not see them, and no commit was made for them.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
+    expect(q.stats.commits).toBe(commits);
+    held.waiting[0]!.resolve();
+    await first;
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 4 });
+    expect(q.stats.commits).toBe(commits + 1);
+    expect(held.waiting).toHaveLength(2);
+    held.waiting[1]!.resolve();
+    await Promise.all(later);
+  });
+
+  it('commits regardless once 64 jobs wait for an fsync in flight, so a transaction stays bounded', async () => {
+    const { db, q, held, job } = setup();
+    void job(0);
+    await tick();
+    const waiting = Array.from({ length: 64 }, (_, i) => job(i + 1));
+    await tick();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 65 });
+    expect(q.stats.commits).toBe(2);
+    const release = setInterval(() => held.waiting.forEach((w) => w.resolve()), 5);
+    await Promise.all(waiting);
+    clearInterval(release);
+  });
+
   it('tells the callers when the fsync fails, and still publishes what was committed', async () => {
     const { held, published, job } = setup();
     const p = job(1);
@@ -119,7 +152,7 @@ describe('WriteQueue with the fsync off the serving thread', () => {
     await tick();
     const second = backbone.writer.write((tx) => tx.emit('readings.stored', stored).seq);
     await tick();
-    // Both committed; the first's fsync is in flight, the second waits for the next.
+    // The first is committed and its fsync in flight; the second waits to be committed after it.
     expect(held.waiting).toHaveLength(1);
     expect(backbone.writer.durableLimit()).toBe(0);
     held.waiting[0]!.resolve();
