@@ -47,6 +47,8 @@ const TrainAnomaly = z.object({
   to: TimestampInput.optional(),
   /** Readings per window. */
   window: z.number().int().min(2).max(512).optional(),
+  /** Follow slow healthy drift: the level baseline's time constant in readings (0 or absent: none). */
+  baseline_rows: z.number().int().min(0).max(100_000_000).optional(),
   epochs: Epochs,
   seed: Seed,
   model_name: ModelName.optional(),

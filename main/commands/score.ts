@@ -20,7 +20,7 @@ import { UsageError, csvLines, writeOutputAtomically } from './command-output';
 
 export const SCORE_USAGE = `usage: smc score --input FILE.csv --time-col C --value-cols A[,B..]
                  (--train-rows N | --train-file F.csv) --out OUT.csv
-                 [--sep ';'] [--window W] [--epochs E] [--seed S]
+                 [--sep ';'] [--window W] [--epochs E] [--seed S] [--baseline-rows B]
 
 Scores each row of FILE.csv for anomalies across the given value columns,
 with a detector trained on rows taken as normal: the first N rows of the
@@ -35,6 +35,10 @@ input (--train-rows) or a separate file with the same columns (--train-file).
   --window W          rows per window (default ${DEFAULT_WINDOW})
   --epochs E          training epochs (default 40)
   --seed S            training seed (default 42); same seed, same scores
+  --baseline-rows B   follow slow healthy drift: each sensor's level is
+                      measured from an average of its last ~B rows, frozen
+                      while the detector is not quiet (default 0: from the
+                      training rows' level; wear drifts slowly too)
   --out OUT.csv       written as time,score,anomaly (anomaly is 1 while the
                       alarm is on); replaced only when scoring succeeded
 
@@ -52,6 +56,7 @@ interface ScoreArgs {
   window: number;
   epochs?: number;
   seed: number;
+  baselineRows?: number;
   out: string;
 }
 
@@ -81,6 +86,7 @@ function parse(args: string[]): ScoreArgs | 'help' {
         window: { type: 'string' },
         epochs: { type: 'string' },
         seed: { type: 'string' },
+        'baseline-rows': { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +108,7 @@ function parse(args: string[]): ScoreArgs | 'help' {
   if (sep !== undefined && [...sep].length !== 1) throw new UsageError(`--sep must be one character, got '${sep}'`);
   const trainRows = integer('train-rows', values['train-rows'] as string | undefined, 1);
   const epochs = integer('epochs', values.epochs as string | undefined, 1, 10_000);
+  const baselineRows = integer('baseline-rows', values['baseline-rows'] as string | undefined, 0, 100_000_000);
   return {
     input: values.input as string,
     timeCol: (values['time-col'] as string).trim(),
@@ -111,6 +118,7 @@ function parse(args: string[]): ScoreArgs | 'help' {
     ...(sep !== undefined ? { sep } : {}),
     window: integer('window', values.window as string | undefined, 2, 4096) ?? DEFAULT_WINDOW,
     ...(epochs !== undefined ? { epochs } : {}),
+    ...(baselineRows !== undefined ? { baselineRows } : {}),
     seed: integer('seed', values.seed as string | undefined, 0, 2 ** 31 - 1) ?? 42,
     out: values.out as string,
   };
@@ -166,7 +174,7 @@ async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
 
   let summary = '';
   await writeOutputAtomically(outPath, `--out ${a.out}`, async (append) => {
-    const r = await fitAndScore(train, data, { window: a.window, statistical, ctx: quietContext(a.seed), ...(a.epochs !== undefined ? { epochs: a.epochs } : {}) });
+    const r = await fitAndScore(train, data, { window: a.window, statistical, ctx: quietContext(a.seed), ...(a.epochs !== undefined ? { epochs: a.epochs } : {}), ...(a.baselineRows !== undefined ? { baselineRows: a.baselineRows } : {}) });
     const times = input.text[a.timeCol]!;
     const chunk: (string | number)[][] = [['time', 'score', 'anomaly']];
     const flush = () => {

@@ -17,12 +17,13 @@ export interface CaseResult {
   nab?: NabFileScore;
 }
 
-export async function runCase(c: EvalCase, opts: { statistical?: boolean; epochs?: number; seed?: number } = {}): Promise<CaseResult> {
+export async function runCase(c: EvalCase, opts: { statistical?: boolean; epochs?: number; seed?: number; baselineRows?: number } = {}): Promise<CaseResult> {
   const r = await fitAndScore(c.train, c.data, {
     window: c.window,
     ctx: quietContext(opts.seed ?? 42),
     ...(opts.statistical ? { statistical: true } : {}),
     ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+    ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}),
   });
   const alarm = r.scores.alarm;
   return {

@@ -294,6 +294,7 @@ describe('bad requests get a 4xx naming the problem', () => {
     ['sensor not of the asset', '/api/v1/ml/train', { kind: 'anomaly', asset_id: 'mill-1', sensor_ids: ['ghost'] }, 422, 'ghost'],
     ['unknown forecast sensor', '/api/v1/ml/forecast', { sensor_id: 'ghost' }, 404, 'ghost'],
     ['epochs out of range', '/api/v1/ml/train', { kind: 'forecast', sensor_id: 'mill-torque', epochs: 0 }, 422, 'epochs'],
+    ['negative baseline', '/api/v1/ml/train', { kind: 'anomaly', asset_id: 'mill-1', baseline_rows: -1 }, 422, 'baseline_rows'],
     ['extra field', '/api/v1/ml/check_drift', { sensor_id: 'mill-torque', windw: 5 }, 422, 'windw'],
     ['unknown model', '/api/v1/ml/predict', { model_name: 'nothing', rows: [{ a: 1 }] }, 404, 'nothing'],
     ['wrong model kind', '/api/v1/ml/predict', { model_name: 'anomaly.mill-1', rows: [{ a: 1 }] }, 422, 'rul'],

@@ -136,6 +136,7 @@ describe('smc score', () => {
       ['a missing --input', () => ['--input', join(dir, 'absent.csv'), '--time-col', 'timestamp', '--value-cols', 'value', '--train-rows', '2000'], /cannot read --input .*absent\.csv: ENOENT/],
       ['an unknown option', () => ['--input', small(), '--time-col', 'timestamp', '--value-cols', 'value', '--train-rows', '2000', '--threshold', '3'], /Unknown option '--threshold'/],
       ['a bad number', () => ['--input', small(), '--time-col', 'timestamp', '--value-cols', 'value', '--train-rows', '2k'], /--train-rows must be an integer/],
+      ['a fractional baseline', () => ['--input', small(), '--time-col', 'timestamp', '--value-cols', 'value', '--train-rows', '200', '--baseline-rows', '1.5'], /--baseline-rows must be an integer from 0/],
       ['a missing --value-cols', () => ['--input', small(), '--time-col', 'timestamp', '--train-rows', '2000'], /--value-cols is required/],
     ];
 

@@ -56,7 +56,7 @@ export async function startTraining(ctx: ModelsContext, input: TrainInput, reque
         kind: 'anomaly', modelName: name, task: 'train-anomaly', seed, requestedBy,
         input: {
           matrix: { sensors: m.sensors, timestamps: m.timestamps, values: m.values },
-          options: { window, ...(input.epochs ? { epochs: input.epochs } : {}) },
+          options: { window, ...(input.epochs ? { epochs: input.epochs } : {}), ...(input.baseline_rows ? { baselineRows: input.baseline_rows } : {}) },
         },
         onSuccess: (tx, r, meta) => {
           ctx.recommendations.retrained(tx, m.sensors, name);

@@ -2,6 +2,7 @@ import { tf, ensureBackend } from '../runtime/backend';
 import { restoreModel, type ModelArtifact } from '../runtime/artifact';
 import { MlInputError } from '../ml-errors';
 import { denseLayers, reconstructionErrors } from './autoencoder-net';
+import { levelWeights } from './baseline';
 import { plainWindowErrors } from './online-model';
 import { combineParts } from './score-parts';
 import { centredFrames, consecutive } from './window-frames';
@@ -21,7 +22,8 @@ function checkMeta(meta: AnomalyModelMeta): void {
     meta.normalisation?.std?.length === s &&
     meta.parts?.shapeScale?.length === s &&
     meta.parts?.levelScale?.length === s &&
-    Number.isFinite(meta.threshold) && meta.threshold > 0;
+    Number.isFinite(meta.threshold) && meta.threshold > 0 &&
+    (meta.baseline === undefined || (Number.isInteger(meta.baseline?.rows) && meta.baseline.rows >= 1));
   if (!ok) throw new MlInputError('the model metadata is not that of an anomaly autoencoder (format smc-anomaly-ae/1)', { path: 'meta' });
 }
 
@@ -44,6 +46,7 @@ export async function loadAnomalyDetector(artifact: ModelArtifact, meta: Anomaly
     hysteresis: meta.hysteresis,
     parts: meta.parts,
     layers: denseLayers(model),
+    baselineRows: meta.baseline?.rows ?? null,
   };
   const { one, many } = plainWindowErrors(online);
   let disposed = false;
@@ -54,6 +57,8 @@ export async function loadAnomalyDetector(artifact: ModelArtifact, meta: Anomaly
     norm: meta.normalisation,
     threshold: meta.threshold,
     hysteresis: meta.hysteresis,
+    levelWeights: levelWeights(meta.parts),
+    baselineRows: online.baselineRows ?? null,
     async batch(rows, count) {
       const means = new Float32Array(count * s);
       const x = tf.tensor2d(centredFrames(rows, consecutive(0, count), w, s, means), [count, w * s]);

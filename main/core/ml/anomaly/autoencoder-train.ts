@@ -4,6 +4,7 @@ import { seedSequence, seededRandom, shuffledIndices } from '../runtime/random';
 import { fitCallbacks, throwIfCancelled, type TrainContext } from '../runtime/train-context';
 import { MlInputError, tooFewRows } from '../ml-errors';
 import { buildAutoencoder, layerSizes, reconstructionErrors } from './autoencoder-net';
+import { baselineRowsFor } from './baseline';
 import { calibrate, type WindowParts } from './calibrate';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { centredFrames } from './window-frames';
@@ -68,6 +69,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
   if (!Number.isInteger(epochs) || epochs < 1) throw new MlInputError(`epochs must be a positive integer, got ${epochs}`, { path: 'epochs' });
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MlInputError(`batchSize must be a positive integer, got ${batchSize}`, { path: 'batchSize' });
   if (!(valFrac > 0 && valFrac < 0.9)) throw new MlInputError(`validationFraction must be between 0 and 0.9, got ${valFrac}`, { path: 'validationFraction' });
+  const baselineRows = baselineRowsFor(opts.baselineRows);
   const need = minTrainRows(w);
   if (rows < need) throw tooFewRows(`training data for a window of ${w}`, rows, need, 'values');
 
@@ -125,6 +127,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
       hysteresis: cal.hysteresis,
       layers: encoder,
       activation: 'tanh',
+      ...(baselineRows > 0 ? { baseline: { rows: baselineRows } } : {}),
     };
     artifact = await captureModel(model);
   } finally {
@@ -145,7 +148,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
       final_val_loss: valLosses[valLosses.length - 1] ?? NaN,
       epochs_run: losses.length,
     },
-    params: { window: w, epochs, batch_size: batchSize, validation_fraction: valFrac, layers: encoder, train_windows: starts.length, val_windows: valWindows },
+    params: { window: w, epochs, batch_size: batchSize, validation_fraction: valFrac, layers: encoder, train_windows: starts.length, val_windows: valWindows, baseline_rows: baselineRows },
     trainRows: rows,
   };
 }

@@ -11,6 +11,8 @@ import type { AnomalyDetector, SeriesMatrix, SeriesScores } from './types';
 export interface FitAndScoreOptions {
   window?: number;
   epochs?: number;
+  /** Time constant of the level baseline in rows (baseline.ts; default 0: none). */
+  baselineRows?: number;
   /** Use the statistical detector (no TF.js), as in safe mode. */
   statistical?: boolean;
   ctx?: TrainContext;
@@ -29,11 +31,11 @@ export async function fitAndScore(train: SeriesMatrix, data: SeriesMatrix, opts:
   let detector: AnomalyDetector;
   let metrics: Record<string, number> = {};
   if (opts.statistical) {
-    detector = fitStatisticalDetector(train, opts.window !== undefined ? { window: opts.window } : {});
+    detector = fitStatisticalDetector(train, { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}) });
   } else {
     const trained = await trainAnomalyModel(
       train,
-      { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}) },
+      { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}) },
       opts.ctx ?? quietContext(),
     );
     metrics = trained.metrics;

@@ -1,3 +1,4 @@
+import { levelWeights } from './baseline';
 import { manyWindowPass, singleWindowPass } from './dense-pass';
 import { combineParts } from './score-parts';
 import { centreInPlace } from './window-frames';
@@ -40,6 +41,8 @@ export function onlineWindowModel(spec: OnlineModelSpec): WindowErrorModel {
     norm: spec.norm,
     threshold: spec.threshold,
     hysteresis: spec.hysteresis,
+    levelWeights: levelWeights(spec.parts),
+    baselineRows: spec.baselineRows ?? null,
     ...plainWindowErrors(spec),
     batch: () => Promise.reject(new Error('a model rebuilt for online scoring cannot score a history')),
     dispose() {},

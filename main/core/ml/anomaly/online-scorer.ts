@@ -1,6 +1,7 @@
 import { MlInputError } from '../ml-errors';
 import { float32Decimal } from '../runtime/decimals';
 import { AlarmState, shares } from './alarm-state';
+import { baselineRate, LevelBaseline, windowMeans } from './baseline';
 import { CHUNK_VALUES, meanError, type WindowErrorModel } from './window-model';
 import type { OnlineAnomalyScorer, OnlineScore, OnlineScorerState } from './types';
 
@@ -9,7 +10,8 @@ import type { OnlineAnomalyScorer, OnlineScore, OnlineScorerState } from './type
 // same arithmetic as batch scoring, so both agree on every onset.
 //
 // Everything the scorer holds fits in a snapshot of plain numbers (the last
-// W rows, already normalised as float32, and the alarm's counters), so a
+// W rows, already normalised as float32, the alarm's counters and the level
+// baseline when the model's adapts), so a
 // station can save it after each batch and resume after a restart as if it
 // had never stopped. `pushMany` scores a batch of rows with one call into
 // the model's many-window pass, whose arithmetic per window is that of the
@@ -34,6 +36,11 @@ function restoreRows(m: WindowErrorModel, from: OnlineScorerState, ring: Float32
   return filled;
 }
 
+/** A snapshot's baseline, if it has one (snapshots taken before baselines existed have none: the training level). */
+function savedBaseline(from: OnlineScorerState | undefined): number[] | undefined {
+  return from && from.baseline !== undefined ? from.baseline : undefined;
+}
+
 export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState): OnlineAnomalyScorer {
   const s = m.sensors.length;
   const w = m.window;
@@ -43,6 +50,8 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
   // Rows pushed, kept below 2w once past w: only `count % w` and `count >= w` matter.
   let count = from ? restoreRows(m, from, ring) : 0;
   const state = new AlarmState(m.threshold, m.hysteresis, from);
+  const baseline = new LevelBaseline(m.levelWeights, baselineRate(m.baselineRows), savedBaseline(from));
+  const means = new Float64Array(s);
 
   function checkRow(rows: ArrayLike<number>, offset: number, label: string): void {
     for (let j = 0; j < s; j++) {
@@ -70,8 +79,9 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
   }
 
   /** Steps the alarm on a window's raw score; its per-sensor errors are at `perSensor[offset ..]`. */
-  function scored(raw: number, perSensor: Float32Array, offset: number): OnlineScore {
+  function scored(raw: number, perSensor: Float32Array, offset: number, windowMeansAt: Float64Array | null, mOffset: number): OnlineScore {
     const transition = state.step(raw);
+    if (windowMeansAt) baseline.follow(windowMeansAt, mOffset, !state.active && raw <= m.threshold);
     return {
       score: float32Decimal(raw),
       above: raw > m.threshold,
@@ -89,8 +99,14 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
       write(row, 0);
       if (count < w) return idle();
       unroll(win, 0);
+      if (!baseline.adapts) {
+        m.one(win, errs);
+        return scored(meanError(errs, 0, s), errs, 0, null, 0);
+      }
+      windowMeans(win, 0, w, s, means, 0); // before `one`, which overwrites the window
       m.one(win, errs);
-      return scored(meanError(errs, 0, s), errs, 0);
+      baseline.correct(errs, 0, means, 0);
+      return scored(meanError(errs, 0, s), errs, 0, means, 0);
     },
 
     pushMany(rows, n) {
@@ -103,6 +119,7 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
       const wins = new Float32Array(Math.min(per, n) * w * s);
       const chunkErrs = new Float32Array(Math.min(per, n) * s);
       const rowOf = new Int32Array(Math.min(per, n));
+      const chunkMeans = baseline.adapts ? new Float64Array(Math.min(per, n) * s) : null;
       for (let i = 0; i < n; ) {
         let k = 0;
         for (; i < n && k < per; i++) {
@@ -112,11 +129,15 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
             continue;
           }
           unroll(wins, k * w * s);
+          if (chunkMeans) windowMeans(wins, k * w, w, s, chunkMeans, k * s);
           rowOf[k++] = i;
         }
         if (k === 0) continue;
         m.many(wins.subarray(0, k * w * s), k, chunkErrs.subarray(0, k * s));
-        for (let q = 0; q < k; q++) out[rowOf[q]!] = scored(meanError(chunkErrs, q * s, s), chunkErrs, q * s);
+        for (let q = 0; q < k; q++) {
+          if (chunkMeans) baseline.correct(chunkErrs, q * s, chunkMeans, q * s);
+          out[rowOf[q]!] = scored(meanError(chunkErrs, q * s, s), chunkErrs, q * s, chunkMeans, q * s);
+        }
       }
       return out;
     },
@@ -130,7 +151,7 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
       } else {
         rows = Array.from(ring.subarray(0, count * s));
       }
-      return { version: 1, window: w, sensors: s, threshold: m.threshold, filled, rows, ...state.snapshot() };
+      return { version: 1, window: w, sensors: s, threshold: m.threshold, filled, rows, ...state.snapshot(), ...(baseline.adapts ? { baseline: baseline.snapshot() } : {}) };
     },
   };
 }

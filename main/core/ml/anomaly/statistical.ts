@@ -1,4 +1,5 @@
 import { tooFewRows } from '../ml-errors';
+import { baselineRowsFor, levelWeights } from './baseline';
 import { calibrate } from './calibrate';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { combineParts } from './score-parts';
@@ -57,7 +58,7 @@ export function adjustCalibration(c: { threshold: number; hysteresis: Hysteresis
   };
 }
 
-export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number; adjust?: CalibrationAdjust } = {}): StatisticalDetector {
+export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number; adjust?: CalibrationAdjust; baselineRows?: number } = {}): StatisticalDetector {
   const rows = checkMatrix(train, 'reference data');
   const s = train.sensors.length;
   const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
@@ -78,6 +79,8 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
     norm,
     threshold,
     hysteresis,
+    levelWeights: levelWeights(cal.parts),
+    baselineRows: baselineRowsFor(opts.baselineRows) || null,
     async batch(rowsIn, n) {
       const m = new Float32Array(n * s);
       const v = variances(centredFrames(rowsIn, consecutive(0, n), w, s, m), n, w, s, new Float32Array(n * s));

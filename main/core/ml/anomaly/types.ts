@@ -22,6 +22,8 @@ export interface AnomalyTrainOptions {
   batchSize?: number;
   /** Share of the windows, taken from the end, held out for validation and calibration (default 0.2). */
   validationFraction?: number;
+  /** Time constant of the level baseline in rows (baseline.ts); absent or 0: none, the level stays the training rows'. */
+  baselineRows?: number;
 }
 
 /**
@@ -58,6 +60,8 @@ export type AnomalyModelMeta = {
   /** Layer sizes of the encoder (the decoder mirrors it), for the direct forward pass. */
   layers: number[];
   activation: 'tanh';
+  /** The level baseline's time constant in rows (baseline.ts); absent: none. */
+  baseline?: { rows: number };
 };
 
 export interface TrainedAnomalyModel {
@@ -137,6 +141,8 @@ export interface OnlineScorerState {
   below: number;
   /** 1 while the alarm is on. */
   active: number;
+  /** Each sensor's level baseline (normalised units), for a model whose baseline adapts (baseline.ts). */
+  baseline?: number[];
 }
 
 export interface OnlineAnomalyScorer {
@@ -174,4 +180,6 @@ export interface OnlineModelSpec {
   hysteresis: HysteresisSettings;
   parts: ScoreParts;
   layers: DenseLayer[];
+  /** The level baseline's time constant in rows (absent or null: none). */
+  baselineRows?: number | null;
 }

@@ -11,6 +11,10 @@ export interface WindowErrorModel {
   norm: Normalisation;
   threshold: number;
   hysteresis: HysteresisSettings;
+  /** The level term's weight per sensor (baseline.ts: levelWeights). */
+  levelWeights: number[];
+  /** Time constant, in rows, of the level baseline (baseline.ts); null: the level stays the training rows'. */
+  baselineRows: number | null;
   /**
    * Per-sensor errors of `count` consecutive windows over `rows` (normalised,
    * row-major, count + window - 1 rows): window k is rows [k, k + window).

@@ -1,5 +1,6 @@
 import { float32Decimal } from '../runtime/decimals';
 import { AlarmState } from './alarm-state';
+import { baselineRate, LevelBaseline, windowMeans } from './baseline';
 import { checkMatrix, checkSensors } from './normalise';
 import { createOnlineScorer } from './online-scorer';
 import { AnomalyPeriods } from './periods';
@@ -14,7 +15,8 @@ export type { WindowErrorModel } from './window-model';
 // per-sensor errors are the explanation. Batch scoring runs the windows in
 // large chunks; online scoring keeps the last W rows in a ring buffer and
 // scores one window per reading (online-scorer.ts), through the same
-// arithmetic for the score.
+// arithmetic for the score. Both measure each sensor's level from a slowly
+// adapting baseline (baseline.ts) when the model has one.
 
 function normaliseInto(src: ArrayLike<number>, from: number, to: number, norm: Normalisation, out: Float32Array): void {
   const s = norm.mean.length;
@@ -38,6 +40,8 @@ export function windowedDetector(m: WindowErrorModel): AnomalyDetector {
     if (n < w) return { scores, above, anomaly, alarm, anomalies: [] };
     const periods = new AnomalyPeriods(m.sensors, m.threshold, w, anomaly);
     const state = new AlarmState(m.threshold, m.hysteresis);
+    const baseline = new LevelBaseline(m.levelWeights, baselineRate(m.baselineRows));
+    const means = new Float64Array(s);
     const total = n - w + 1;
     const per = Math.max(1, Math.floor(CHUNK_VALUES / (w * s)));
     const buf = new Float32Array((Math.min(per, total) + w - 1) * s);
@@ -49,11 +53,16 @@ export function windowedDetector(m: WindowErrorModel): AnomalyDetector {
       const errs = await m.batch(rows, count);
       for (let k = 0; k < count; k++) {
         const t = first + k + w - 1;
+        if (baseline.adapts) {
+          windowMeans(rows, k, w, s, means, 0);
+          baseline.correct(errs, k * s, means, 0);
+        }
         const score = meanError(errs, k * s, s);
         // Decisions on the raw float32 score; the decimal is what is shown.
         scores[t] = float32Decimal(score);
         above[t] = score > m.threshold ? 1 : 0;
         const transition = state.step(score);
+        if (baseline.adapts) baseline.follow(means, 0, !state.active && score <= m.threshold);
         alarm[t] = state.active ? 1 : 0;
         periods.add(t, score, transition, errs, k * s);
       }
