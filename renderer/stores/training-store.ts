@@ -40,11 +40,13 @@ export interface TrainForm {
   epochs: string;
   seed: string;
   name: string;
+  /** Anomaly models: follow slow healthy drift over about this many readings; empty: not at all. */
+  baselineRows: string;
 }
 
 export type TrainField = keyof TrainForm | 'csv';
 /** Local problems, as i18n keys under models.train.invalid. */
-export type LocalProblem = 'required' | 'epochs' | 'seed' | 'cap' | 'csvTooLarge' | 'csvEmpty' | 'range';
+export type LocalProblem = 'required' | 'epochs' | 'seed' | 'cap' | 'csvTooLarge' | 'csvEmpty' | 'range' | 'baselineRows';
 
 const TERMINAL = new Set<JobWire['state']>(['succeeded', 'failed', 'cancelled', 'interrupted']);
 export const isActive = (job: JobWire | null): boolean => job !== null && !TERMINAL.has(job.state);
@@ -82,7 +84,7 @@ interface TrainingState {
   reset(): void;
 }
 
-const blankForm = (): TrainForm => ({ kind: 'anomaly', asset: '', sensor: '', assetCol: '', timeCol: '', cap: '', dataset: '', from: '', to: '', epochs: '', seed: '', name: '' });
+const blankForm = (): TrainForm => ({ kind: 'anomaly', asset: '', sensor: '', assetCol: '', timeCol: '', cap: '', dataset: '', from: '', to: '', epochs: '', seed: '', name: '', baselineRows: '' });
 
 /** The separator of a header line: the one of , ; tab | that splits it into the most columns. */
 export function readHeader(text: string): { columns: string[]; sep: string } {
@@ -159,7 +161,9 @@ export const useTraining = create<TrainingState>()((set, get) => {
     let input: InputOf<'ml.train'>;
     if (f.kind === 'anomaly') {
       if (!f.asset) problems.asset = 'required';
-      input = { kind: 'anomaly', asset_id: f.asset, ...window, ...common };
+      const baselineRows = parseWhole(f.baselineRows, 0, 100_000_000);
+      if (Number.isNaN(baselineRows)) problems.baselineRows = 'baselineRows';
+      input = { kind: 'anomaly', asset_id: f.asset, ...window, ...common, ...(baselineRows !== undefined && !Number.isNaN(baselineRows) ? { baseline_rows: baselineRows } : {}) };
     } else if (f.kind === 'forecast') {
       if (!f.sensor) problems.sensor = 'required';
       input = { kind: 'forecast', sensor_id: f.sensor, ...window, ...common };

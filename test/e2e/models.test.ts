@@ -107,6 +107,12 @@ describe('Models and Prediction tabs (Chromium)', () => {
     await form.getByLabel('Train on readings until').fill(localWallTime(trainTo));
     await form.getByLabel('Epochs', { exact: true }).fill('6');
     await form.getByLabel('Seed', { exact: true }).fill('7');
+    // The drift baseline is checked before anything is sent, then left off.
+    const drift = form.getByLabel('Follow slow drift (readings)');
+    await drift.fill('1.5');
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await form.getByText('Enter a whole number of readings, or leave it empty.').waitFor();
+    await drift.fill('');
     await form.getByRole('button', { name: 'Start training' }).click();
 
     // Follow the bar as the operator would: its value only grows, and it ends full.

@@ -91,6 +91,7 @@ export const errors = {
       to: 'End',
       sensor_ids: 'Sensors',
       epochs: 'Epochs',
+      baseline_rows: 'Slow drift',
       seed: 'Seed',
       window_minutes: 'Recent window',
       baseline_minutes: 'Baseline window',

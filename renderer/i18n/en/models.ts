@@ -156,6 +156,8 @@ export const models = {
     windowHint: 'Optional, local time ({{zone}}); empty: all history.',
     epochs: 'Epochs',
     epochsHint: '1 to 500; empty uses the model’s default.',
+    baselineRows: 'Follow slow drift (readings)',
+    baselineRowsHint: 'For machines that drift while healthy (seasonal temperatures): each sensor’s normal level follows its last readings over about this many, and stands still while the model sees something unusual. Wear drifts slowly too, so leave it empty unless the drift is known to be healthy.',
     seed: 'Seed',
     seedHint: 'The same seed and data give the same model.',
     name: 'Model name',
@@ -171,6 +173,7 @@ export const models = {
       csvTooLarge: 'The file is larger than {{max}}.',
       csvEmpty: 'The file is empty.',
       range: 'The end must not be before the start.',
+      baselineRows: 'Enter a whole number of readings, or leave it empty.',
     },
   },
   jobs: {

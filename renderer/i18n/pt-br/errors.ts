@@ -88,6 +88,7 @@ export const errors: typeof en = {
       to: 'Fim',
       sensor_ids: 'Sensores',
       epochs: 'Épocas',
+      baseline_rows: 'Deriva lenta',
       seed: 'Semente',
       window_minutes: 'Janela recente',
       baseline_minutes: 'Janela de referência',

@@ -157,6 +157,8 @@ export const models: typeof en = {
     windowHint: 'Opcional, hora local ({{zone}}); vazio: todo o histórico.',
     epochs: 'Épocas',
     epochsHint: 'De 1 a 500; vazio usa o padrão do modelo.',
+    baselineRows: 'Acompanhar deriva lenta (leituras)',
+    baselineRowsHint: 'Para máquinas que derivam mesmo saudáveis (temperaturas sazonais): o nível normal de cada sensor acompanha as últimas leituras, cerca desse número, e para enquanto o modelo vê algo incomum. O desgaste também deriva devagar; deixe vazio a menos que a deriva seja sabidamente saudável.',
     seed: 'Semente',
     seedHint: 'A mesma semente e os mesmos dados dão o mesmo modelo.',
     name: 'Nome do modelo',
@@ -167,6 +169,7 @@ export const models: typeof en = {
     invalid: {
       required: 'Escolha um valor.',
       epochs: 'Informe um número inteiro de 1 a 500.',
+      baselineRows: 'Informe um número inteiro de leituras, ou deixe vazio.',
       seed: 'Informe um número inteiro de 0 a 2147483647.',
       cap: 'Informe um número maior que 0.',
       csvTooLarge: 'O arquivo tem mais de {{max}}.',

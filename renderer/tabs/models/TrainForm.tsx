@@ -15,7 +15,7 @@ import { TrainingProgress } from './TrainingProgress';
 export const TRAIN_FORM_ID = 'models-train';
 
 /** The contract's name of a form field, where the station's messages are filed. */
-const WIRE_FIELD: Partial<Record<TrainField, string>> = { asset: 'asset_id', sensor: 'sensor_id', assetCol: 'asset_col', timeCol: 'time_col' };
+const WIRE_FIELD: Partial<Record<TrainField, string>> = { asset: 'asset_id', sensor: 'sensor_id', assetCol: 'asset_col', timeCol: 'time_col', baselineRows: 'baseline_rows' };
 
 export function TrainForm() {
   const { t, i18n } = useTranslation();
@@ -97,6 +97,10 @@ export function TrainForm() {
             )}
             <Field id={`${id}-epochs`} label={t('models.train.epochs')} hint={t('models.train.epochsHint')} inputMode="numeric" value={f.epochs}
               onChange={(e) => s.setField('epochs', e.target.value)} errors={errors('epochs')} disabled={busy} autoComplete="off" />
+            {f.kind === 'anomaly' && (
+              <Field id={`${id}-baseline`} label={t('models.train.baselineRows')} hint={t('models.train.baselineRowsHint')} inputMode="numeric" value={f.baselineRows}
+                onChange={(e) => s.setField('baselineRows', e.target.value)} errors={errors('baselineRows')} disabled={busy} autoComplete="off" />
+            )}
             <Field id={`${id}-seed`} label={t('models.train.seed')} hint={t('models.train.seedHint')} inputMode="numeric" value={f.seed}
               onChange={(e) => s.setField('seed', e.target.value)} errors={errors('seed')} disabled={busy} autoComplete="off" />
             <Field id={`${id}-name`} label={t('models.train.name')} hint={t('models.train.nameHint')} value={f.name} spellCheck={false}
