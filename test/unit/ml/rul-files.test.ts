@@ -130,6 +130,7 @@ describe('RUL model file', () => {
       ['meta.json', JSON.stringify({ ...doc, meta: { ...doc.meta, std: [1] } }), /is not a RUL model: mean\/std must hold 15 finite numbers/],
       ['window.json', JSON.stringify({ ...doc, meta: { ...doc.meta, window: -1 } }), /window must be an integer/],
       ['bands.json', JSON.stringify({ ...doc, meta: { ...doc.meta, bands: [] } }), /bands must be a non-empty list/],
+      ['age.json', JSON.stringify({ ...doc, meta: { ...doc.meta, ageScale: 0 } }), /ageScale must be a positive number when present/],
     ];
     expect(doc.meta.featureCols).toHaveLength(15);
     for (const [name, content, pattern] of cases) {
@@ -141,7 +142,27 @@ describe('RUL model file', () => {
 
   it('refuses a network that does not match its description', async () => {
     const meta = { ...model.meta, window: model.meta.window + 1 };
-    await expect(loadRulPredictor(model.artifact, meta)).rejects.toThrow(/network takes input \[null,20,15\], but its description says 21 rows x 15 columns/);
+    await expect(loadRulPredictor(model.artifact, meta)).rejects.toThrow(/network takes input \[null,20,16\], but its description says 21 rows x 16 columns \(features and age\)/);
+    // An age-reading network described without its age column (as an older smc would describe it).
+    const { ageScale: _, ...noAge } = model.meta;
+    await expect(loadRulPredictor(model.artifact, noAge)).rejects.toThrow(/network takes input \[null,20,16\], but its description says 20 rows x 15 columns$/);
     await expect(loadRulPredictor({ ...model.artifact, topology: { nonsense: true } }, model.meta)).rejects.toThrow(MlInputError);
+  });
+
+  it('still reads a model saved before the age input: its meta has no ageScale, its network the features alone', async () => {
+    const old = await trainRulModel(data, { cap: 125, epochs: 1, window: 20 }, quietContext(3), { age: false });
+    expect(old.meta.ageScale).toBeUndefined();
+    const path = join(tempDir('smc-rul-old-'), 'old.rul.json');
+    writeRulModelFile(path, old);
+    const back = readRulModelFile(path);
+    const p = await loadRulPredictor(back.artifact, back.meta);
+    try {
+      expect(p.readsAge).toBe(false);
+      const rows = Array.from({ length: 30 }, (_, r) => p.featureCols.map((c) => data.features[r * data.featureCols.length + data.featureCols.indexOf(c)]!));
+      // Blind to age: the latest window alone, whatever the age said.
+      expect(p.predict(rows)).toEqual(p.predict(rows.slice(-20), 500));
+    } finally {
+      p.dispose();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { buildRulNet, CHUNK_WINDOWS, fillWindows, predictWindowSet, type WindowS
 import type { RunToFailureData } from './run-to-failure-csv';
 import { rmse } from './rul-scores';
 import { eligibleCuts, type TruncationProtocol } from './truncation';
-import { rulTargets, standardise, type AssetRows, type Standardiser } from './windows';
+import { rulTargets, standardise, withAge, type AssetRows, type Standardiser } from './windows';
 
 // One member of the ensemble: a network fitted on some assets, its epoch
 // chosen on other (inner validation) assets by the same measure the
@@ -27,6 +27,8 @@ export interface NetTuning {
   mixActivation: 'linear' | 'relu';
   /** Share of the windows far beyond the cap (true RUL > 1.5 cap) drawn into each epoch. */
   farKeep: number;
+  /** Feed each row's age (rows since the history's first) as one more column (windows.ts `withAge`). */
+  age: boolean;
 }
 
 export interface MemberSettings extends NetTuning {
@@ -46,8 +48,10 @@ export interface AssetWindows {
   truth: Float64Array[];
 }
 
-export function assetWindows(data: RunToFailureData, assets: AssetRows[], s: Standardiser, window: number, smoothing: number, cap: number | null): AssetWindows {
-  const series = assets.map((a) => standardise(data, a.rows, s));
+/** `ageScale`: the age column's divisor, null without one. */
+export function assetWindows(data: RunToFailureData, assets: AssetRows[], s: Standardiser, window: number, smoothing: number, cap: number | null, ageScale: number | null = null): AssetWindows {
+  const k = s.keep.length + (ageScale === null ? 0 : 1);
+  const series = assets.map((a) => (ageScale === null ? standardise(data, a.rows, s) : withAge(standardise(data, a.rows, s), s.keep.length, ageScale)));
   const total = assets.reduce((t, a) => t + a.rows.length, 0);
   const seriesOf = new Int32Array(total);
   const endOf = new Int32Array(total);
@@ -59,7 +63,7 @@ export function assetWindows(data: RunToFailureData, assets: AssetRows[], s: Sta
     }
   });
   return {
-    set: { series, k: s.keep.length, window, alpha: smoothing, seriesOf, endOf },
+    set: { series, k, window, alpha: smoothing, seriesOf, endOf },
     capped: assets.map((a) => rulTargets(data, a.rows, cap)),
     truth: assets.map((a) => rulTargets(data, a.rows, null)),
   };

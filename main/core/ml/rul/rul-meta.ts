@@ -45,6 +45,12 @@ export type RulModelMeta = {
   /** Nominal coverage of the interval. */
   level: number;
   bands: IntervalBand[];
+  /**
+   * Present when the network reads each row's age (rows since the history's
+   * first) divided by this, as one more input column after `featureCols`.
+   * Models saved before it existed lack it and read the features alone.
+   */
+  ageScale?: number;
 };
 
 function fail(source: string, what: string): never {
@@ -73,6 +79,7 @@ export function parseRulMeta(value: unknown, source: string): RulModelMeta {
   if (!isNum(m.level) || m.level <= 0 || m.level >= 1) fail(source, 'level must be in (0, 1)');
   if (!isNum(m.minCorrelation)) fail(source, 'minCorrelation must be a number');
   if (!Array.isArray(m.droppedConstant) || !Array.isArray(m.droppedUninformative)) fail(source, 'dropped column lists missing');
+  if (m.ageScale !== undefined && (!isNum(m.ageScale) || m.ageScale <= 0)) fail(source, 'ageScale must be a positive number when present');
   const bands = m.bands;
   if (!Array.isArray(bands) || bands.length === 0) fail(source, 'bands must be a non-empty list');
   for (const [i, b] of bands.entries()) {

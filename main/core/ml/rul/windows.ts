@@ -95,6 +95,25 @@ export function standardise(data: RunToFailureData, rows: Int32Array, s: Standar
 }
 
 /**
+ * The series with one more column: each row's age (its position in the
+ * asset's history, 0 at the first row given) divided by `ageScale`, as read by
+ * models trained with an age input. Age says how much life an engine has at
+ * least used, which its latest window alone cannot tell. It assumes the
+ * history starts at the asset's first cycle, as in C-MAPSS (train and test
+ * histories begin at cycle 1); a history that starts later makes the asset
+ * look younger than it is. `firstAge` is the age of the series' first row.
+ */
+export function withAge(series: Float32Array, k: number, ageScale: number, firstAge = 0): Float32Array {
+  const n = series.length / k;
+  const out = new Float32Array(n * (k + 1));
+  for (let r = 0; r < n; r++) {
+    out.set(series.subarray(r * k, r * k + k), r * (k + 1));
+    out[r * (k + 1) + k] = (firstAge + r) / ageScale;
+  }
+  return out;
+}
+
+/**
  * Writes the window ending at row `end` of a standardised series (rows x k)
  * into `dest` at `offset`: W rows, oldest first, the first row repeated where
  * the history is shorter than W. With `alpha` < 1 the window is smoothed by a
