@@ -39,7 +39,15 @@ export const predict = defineOperation({
     model_version: ModelVersionRef,
     rows: z.array(z.record(z.string(), z.number({ error: 'feature values must be finite numbers' }).finite({ message: 'feature values must be finite numbers' }))).min(1).max(10_000).optional(),
     asset_id: AssetId.optional(),
-  }).strict().refine((v) => (v.rows === undefined) !== (v.asset_id === undefined), { message: 'give either rows or asset_id', path: ['rows'] }),
+    /**
+     * With rows: the time steps the asset had run before the last row given
+     * (a model trained with the age input reads it); default: the rows are
+     * the asset's whole history, so rows.length - 1.
+     */
+    age: z.number().int().min(0).max(1e9).optional(),
+  }).strict()
+    .refine((v) => (v.rows === undefined) !== (v.asset_id === undefined), { message: 'give either rows or asset_id', path: ['rows'] })
+    .refine((v) => v.age === undefined || v.rows !== undefined, { message: 'age goes with rows; for a station asset it is read from its history', path: ['age'] }),
   output: z.object({
     prediction: Interval.extend({ unit: z.string() }),
     interval_level: z.number(),

@@ -268,6 +268,15 @@ describe('remaining useful life through the API', () => {
     expect(p.body.prediction.lower).toBeLessThanOrEqual(p.body.prediction.value);
     expect(p.body.prediction.upper).toBeGreaterThanOrEqual(p.body.prediction.value);
     expect(p.body.prediction.value).toBeLessThan(60); // the unit is at its last cycle: true RUL 0
+    // The rows with the engine's true age (cycles run before the last row): read by the model's age input.
+    const aged = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', rows, age: lines.length - 2 } });
+    expect(aged.status, aged.text).toBe(200);
+    expect(aged.body.prediction.value).toBeLessThan(60);
+    const young = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', rows, age: 3 } });
+    expect(young.status).toBe(422);
+    expect(young.body.error.message).toMatch(/age must be at least 39/);
+    const ageWithAsset = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', asset_id: 'engine-31', age: 50 } });
+    expect(ageWithAsset.status).toBe(422);
 
     const missing = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', rows: [{ s2: 1 }] } });
     expect(missing.status).toBe(422);

@@ -9,6 +9,10 @@ import { DISABLED_REASON, assetSensors, type ModelsContext } from './context';
 // Remaining useful life of one asset from a RUL model: from rows the caller
 // sends (the latest window, oldest first) or from the station's sensors of
 // that asset, matched to the model's feature columns by sensor id or type.
+// A model trained with the age input also reads how long the asset has run:
+// given with the rows, or, for a station asset, the grid steps since the
+// first reading of its matched sensors — which takes the asset's life to
+// start with its first stored reading (an older asset looks younger).
 
 type PredictInput = ParsedInputOf<'ml.predict'>;
 type PredictOutput = OutputOf<'ml.predict'>;
@@ -24,8 +28,13 @@ export async function predictRul(ctx: ModelsContext, input: PredictInput): Promi
     return loadRulPredictor(loaded.artifact!, loaded.meta as RulModelMeta);
   });
 
-  const rows = input.rows ? rowsFromRecords(input.rows, predictor.featureCols) : await rowsFromAsset(ctx, input.asset_id!, predictor);
-  const est = predictor.predict(rows);
+  const { rows, age } = input.rows
+    ? { rows: rowsFromRecords(input.rows, predictor.featureCols), age: input.age }
+    : await rowsFromAsset(ctx, input.asset_id!, predictor);
+  if (age !== undefined && age < rows.length - 1) {
+    throw new MlInputError(`age must be at least ${rows.length - 1}: the rows given are themselves that many steps of history`, { path: 'age', field: 'age' });
+  }
+  const est = predictor.predict(rows, age);
   return {
     prediction: { value: est.value, lower: est.lower, upper: est.upper, unit: String(record.params.time_unit ?? 'time steps') },
     interval_level: predictor.level,
@@ -44,7 +53,7 @@ function rowsFromRecords(records: Record<string, number>[], cols: string[]): num
   );
 }
 
-async function rowsFromAsset(ctx: ModelsContext, assetId: string, p: RulPredictor): Promise<number[][]> {
+async function rowsFromAsset(ctx: ModelsContext, assetId: string, p: RulPredictor): Promise<{ rows: number[][]; age: number }> {
   const sensors = assetSensors(ctx, assetId);
   const matched = p.featureCols.map((col) => {
     const c = col.toLowerCase();
@@ -62,5 +71,7 @@ async function rowsFromAsset(ctx: ModelsContext, assetId: string, p: RulPredicto
   const rows: number[][] = [];
   const n = m.timestamps.length;
   for (let r = Math.max(0, n - p.window); r < n; r++) rows.push(Array.from(m.values.subarray(r * k, (r + 1) * k)));
-  return rows;
+  const first = Math.max(...matched.map((s) => s!.first_timestamp ?? m.timestamps[0]!));
+  const age = Math.max(rows.length - 1, Math.round((m.timestamps[n - 1]! - first) / m.stepMs));
+  return { rows, age };
 }

@@ -33,7 +33,7 @@ export interface RulTrainOptions {
   epochs?: number;
   /**
    * Cross-validation folds, and networks in the ensemble (default 3: five
-   * folds validated about as well, 16.1 against 16.3 RMSE, but took five
+   * folds validated about as well, 16.1 against 16.3 RMSE before the age input, but took five
    * nets' time, past the two minutes training may take here).
    */
   folds?: number;
