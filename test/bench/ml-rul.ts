@@ -89,11 +89,13 @@ export async function benchRul(): Promise<BenchRow[]> {
       (engines[u] ??= []).push(cols.map((j) => data.features[r * f + j]!));
     }
     const recent = engines.map((rowsOf) => rowsOf.slice(-predictor.window));
-    const call = timed(CALLS, (i) => predictor.predict(recent[i % recent.length]!));
-    const window = new Float32Array(predictor.window * predictor.featureCols.length);
+    const call = timed(CALLS, (i) => predictor.predict(recent[i % recent.length]!, engines[i % recent.length]!.length - 1));
+    // The network's columns: the features, and the age when the model reads it.
+    const columns = predictor.featureCols.length + (predictor.readsAge ? 1 : 0);
+    const window = new Float32Array(predictor.window * columns);
     const raw = timed(CALLS, (i) => {
       window[0] = (i % 7) / 7;
-      tf.tidy(() => (model.predict(tf.tensor3d(window, [1, predictor.window, predictor.featureCols.length])) as tf.Tensor).dataSync());
+      tf.tidy(() => (model.predict(tf.tensor3d(window, [1, predictor.window, columns])) as tf.Tensor).dataSync());
     });
     rows.push({ metric: 'rul: predict latency p50 (one engine)', value: call.p50, unit: 'ms', reference: 'raw model.predict p50 (one window)', refValue: raw.p50, ratio: call.p50 / raw.p50, note: `${CALLS} calls` });
     rows.push({ metric: 'rul: predict latency p95 (one engine)', value: call.p95, unit: 'ms', reference: 'raw model.predict p95 (one window)', refValue: raw.p95, ratio: call.p95 / raw.p95, note: `${CALLS} calls` });
