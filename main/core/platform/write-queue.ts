@@ -220,7 +220,7 @@ export class WriteQueue {
     this.scheduled = false;
     // A commit made while an fsync is in flight waits for the next fsync anyway: committing it now
     // would only split the group that fsync will cover. The fsync's end commits what queued up
-    // meanwhile, as one group (at 64 single-reading clients: 20 jobs a commit became ~30, +6 %).
+    // meanwhile, as one group (at 64 single-reading clients: 20 jobs a commit became ~30; +8 to +17 % in paired rounds).
     if (syncLater && this.syncing && this.pending.length < MAX_DEFERRED_JOBS) {
       this.deferred = true;
       return;

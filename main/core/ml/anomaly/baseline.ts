@@ -41,19 +41,17 @@ export function baselineRowsFor(requested?: number): number {
   return requested;
 }
 
-/** The per-row weight of a new window mean for a time constant of `rows` rows; 0 (no adaptation) without one. */
-export function baselineRate(rows: number | null | undefined): number {
-  return rows !== null && rows !== undefined && rows >= 1 ? 1 / rows : 0;
-}
-
 export class LevelBaseline {
   readonly values: Float64Array;
+  /** The weight of a new window mean: 1 / the time constant; 0 (no adaptation) without one. */
+  private readonly rate: number;
 
   constructor(
     private readonly weights: readonly number[],
-    private readonly rate: number,
+    rows: number | null,
     from?: readonly number[],
   ) {
+    this.rate = rows !== null && rows >= 1 ? 1 / rows : 0;
     this.values = new Float64Array(weights.length);
     if (from !== undefined) {
       if (!Array.isArray(from) || from.length !== weights.length || !from.every((v) => typeof v === 'number' && Number.isFinite(v))) {

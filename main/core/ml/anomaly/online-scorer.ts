@@ -1,7 +1,7 @@
 import { MlInputError } from '../ml-errors';
 import { float32Decimal } from '../runtime/decimals';
 import { AlarmState, shares } from './alarm-state';
-import { baselineRate, LevelBaseline, windowMeans } from './baseline';
+import { LevelBaseline, windowMeans } from './baseline';
 import { CHUNK_VALUES, meanError, type WindowErrorModel } from './window-model';
 import type { OnlineAnomalyScorer, OnlineScore, OnlineScorerState } from './types';
 
@@ -36,11 +36,6 @@ function restoreRows(m: WindowErrorModel, from: OnlineScorerState, ring: Float32
   return filled;
 }
 
-/** A snapshot's baseline, if it has one (snapshots taken before baselines existed have none: the training level). */
-function savedBaseline(from: OnlineScorerState | undefined): number[] | undefined {
-  return from && from.baseline !== undefined ? from.baseline : undefined;
-}
-
 export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState): OnlineAnomalyScorer {
   const s = m.sensors.length;
   const w = m.window;
@@ -50,7 +45,7 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
   // Rows pushed, kept below 2w once past w: only `count % w` and `count >= w` matter.
   let count = from ? restoreRows(m, from, ring) : 0;
   const state = new AlarmState(m.threshold, m.hysteresis, from);
-  const baseline = new LevelBaseline(m.levelWeights, baselineRate(m.baselineRows), savedBaseline(from));
+  const baseline = new LevelBaseline(m.levelWeights, m.baselineRows, from?.baseline) // snapshots from before baselines have none;
   const means = new Float64Array(s);
 
   function checkRow(rows: ArrayLike<number>, offset: number, label: string): void {

@@ -1,6 +1,6 @@
 import { float32Decimal } from '../runtime/decimals';
 import { AlarmState } from './alarm-state';
-import { baselineRate, LevelBaseline, windowMeans } from './baseline';
+import { LevelBaseline, windowMeans } from './baseline';
 import { checkMatrix, checkSensors } from './normalise';
 import { createOnlineScorer } from './online-scorer';
 import { AnomalyPeriods } from './periods';
@@ -40,7 +40,7 @@ export function windowedDetector(m: WindowErrorModel): AnomalyDetector {
     if (n < w) return { scores, above, anomaly, alarm, anomalies: [] };
     const periods = new AnomalyPeriods(m.sensors, m.threshold, w, anomaly);
     const state = new AlarmState(m.threshold, m.hysteresis);
-    const baseline = new LevelBaseline(m.levelWeights, baselineRate(m.baselineRows));
+    const baseline = new LevelBaseline(m.levelWeights, m.baselineRows);
     const means = new Float64Array(s);
     const total = n - w + 1;
     const per = Math.max(1, Math.floor(CHUNK_VALUES / (w * s)));
