@@ -157,7 +157,7 @@ export const models = {
     epochs: 'Epochs',
     epochsHint: '1 to 500; empty uses the model’s default.',
     baselineRows: 'Follow slow drift (readings)',
-    baselineRowsHint: 'For machines that drift while healthy (seasonal temperatures): each sensor’s normal level follows its last readings over about this many, and stands still while the model sees something unusual. Wear drifts slowly too, so leave it empty unless the drift is known to be healthy.',
+    baselineRowsHint: 'Only for healthy drift (seasonal temperatures): the normal level follows about this many readings, and holds while something looks unusual. Wear drifts too; empty: off.',
     seed: 'Seed',
     seedHint: 'The same seed and data give the same model.',
     name: 'Model name',

@@ -158,7 +158,7 @@ export const models: typeof en = {
     epochs: 'Épocas',
     epochsHint: 'De 1 a 500; vazio usa o padrão do modelo.',
     baselineRows: 'Acompanhar deriva lenta (leituras)',
-    baselineRowsHint: 'Para máquinas que derivam mesmo saudáveis (temperaturas sazonais): o nível normal de cada sensor acompanha as últimas leituras, cerca desse número, e para enquanto o modelo vê algo incomum. O desgaste também deriva devagar; deixe vazio a menos que a deriva seja sabidamente saudável.',
+    baselineRowsHint: 'Só para deriva saudável (temperaturas sazonais): o nível normal acompanha cerca desse número de leituras e para quando algo parece incomum. O desgaste também deriva; vazio: desligado.',
     seed: 'Semente',
     seedHint: 'A mesma semente e os mesmos dados dão o mesmo modelo.',
     name: 'Nome do modelo',
