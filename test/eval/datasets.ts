@@ -130,7 +130,8 @@ export function cmapssCases(): EvalCase[] {
   });
 }
 
-export const AI4I = { halves: 5000, trainRows: 1000, window: DEFAULT_WINDOW } as const;
+/** `failureRows`: the rows labelled anomalous from a failure on (a fixed 24, whatever the detector's window). */
+export const AI4I = { halves: 5000, trainRows: 1000, window: DEFAULT_WINDOW, failureRows: 24 } as const;
 
 /** AI4I 2020, two cases (see above). */
 export function ai4iCases(): EvalCase[] {
@@ -153,7 +154,7 @@ export function ai4iCases(): EvalCase[] {
       values: all.subarray(from * s, (from + n) * s),
     };
     const labels = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (failure[from + i]) labels.fill(1, i, Math.min(n, i + AI4I.window));
+    for (let i = 0; i < n; i++) if (failure[from + i]) labels.fill(1, i, Math.min(n, i + AI4I.failureRows));
     out.push({
       set: 'ai4i', name: `rows ${from + 1}-${from + n}`, role: h === 0 ? 'tune' : 'report', window: AI4I.window,
       train: rowsOf(data, 0, AI4I.trainRows), data, labels, scored: afterRow(n, AI4I.trainRows),

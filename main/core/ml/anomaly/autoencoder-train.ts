@@ -116,7 +116,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
 
     trainParts = await windowParts(model, x, starts, w, s);
     valParts = await windowParts(model, x, valStarts, w, s);
-    const cal = calibrate([trainParts, valParts], s);
+    const cal = calibrate([trainParts, valParts], s, opts.calibration);
     meta = {
       format: 'smc-anomaly-ae/1',
       sensors: [...data.sensors],

@@ -13,6 +13,8 @@ import type { HysteresisSettings } from './types';
 //   `exitRatio` x the threshold.
 // - `shapeWeight` splits a sensor's error between the autoencoder's shape
 //   error and the level term (score-parts.ts).
+// - `margin` (1 here) would set the threshold above the reference maximum;
+//   only the evaluation that chooses constants passes another.
 //
 // These constants were chosen once, on real data, against two targets: NAB's
 // machine_temperature_system_failure trained on its first 2,000 rows must
@@ -30,9 +32,31 @@ import type { HysteresisSettings } from './types';
 // once on gross excursions is what let the threshold sit at the reference
 // maximum: with the sustained-excess rule alone the best setting meeting the
 // first target scored ~18 NAB points less.
+//
+// Those were chosen on files the bench then reported. Chosen again on the
+// evaluation's tuning cases alone (test/eval/choose-calibration.ts), the best
+// single-sensor settings score 48.4 on realKnownCause held out, and the best
+// multi-sensor ones (margin 1.5, entry after 72 steps) cut the held-out
+// false-alarm rate of C-MAPSS and AI4I from 73.6 % to 26.0 % at about the
+// same F1. Neither set became the defaults: with the single-sensor ones
+// machine_temperature trained on 2,000 rows no longer flags all four
+// failures (the acceptance case), and the multi-sensor ones miss the short
+// injected faults of the explanation and online-scoring tests (72 rows
+// above 1.5 x the reference maximum before an alarm). That script prints
+// both sets beside the defaults.
 
-export const CALIBRATION = Object.freeze({
+export interface CalibrationSettings {
+  shapeWeight: number;
+  margin: number;
+  enterSteps: number;
+  immediateRatio: number;
+  exitSteps: number;
+  exitRatio: number;
+}
+
+export const CALIBRATION: Readonly<CalibrationSettings> = Object.freeze({
   shapeWeight: 0.25,
+  margin: 1,
   enterSteps: 36,
   immediateRatio: 1.5,
   exitSteps: 24,
@@ -65,11 +89,16 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-/** Scales, threshold and hysteresis from the per-sensor parts of windows taken as normal. */
-export function calibrate(reference: WindowParts[], s: number): Calibration {
+/**
+ * Scales, threshold and hysteresis from the per-sensor parts of windows
+ * taken as normal. `settings`: other constants than CALIBRATION's, for the
+ * evaluation that chooses them.
+ */
+export function calibrate(reference: WindowParts[], s: number, settings: Partial<CalibrationSettings> = {}): Calibration {
+  const c: CalibrationSettings = { ...CALIBRATION, ...settings };
   const shape = concat(reference.map((r) => r.shape));
   const means = concat(reference.map((r) => r.means));
-  const parts: ScoreParts = { shapeWeight: CALIBRATION.shapeWeight, shapeScale: meanScale(shape, s), levelScale: meanScale(means, s, true) };
+  const parts: ScoreParts = { shapeWeight: c.shapeWeight, shapeScale: meanScale(shape, s), levelScale: meanScale(means, s, true) };
   const errs = combineParts(parts, shape, means, s, new Float32Array(shape.length));
   const n = errs.length / s;
   const scores = new Float32Array(n);
@@ -82,12 +111,12 @@ export function calibrate(reference: WindowParts[], s: number): Calibration {
   }
   return {
     parts,
-    threshold: Math.max(MIN_THRESHOLD, max),
+    threshold: Math.max(MIN_THRESHOLD, max * c.margin),
     hysteresis: {
-      enterSteps: CALIBRATION.enterSteps,
-      immediateRatio: CALIBRATION.immediateRatio,
-      exitSteps: CALIBRATION.exitSteps,
-      exitRatio: CALIBRATION.exitRatio,
+      enterSteps: c.enterSteps,
+      immediateRatio: c.immediateRatio,
+      exitSteps: c.exitSteps,
+      exitRatio: c.exitRatio,
     },
     scores,
   };

@@ -2,6 +2,7 @@ import { quietContext, type TrainContext } from '../runtime/train-context';
 import { loadAnomalyDetector } from './autoencoder-detector';
 import { trainAnomalyModel } from './autoencoder-train';
 import { fitStatisticalDetector } from './statistical';
+import type { CalibrationSettings } from './calibrate';
 import type { AnomalyDetector, SeriesMatrix, SeriesScores } from './types';
 
 // Batch detection in one call: fit on rows taken as normal, score a series.
@@ -15,6 +16,8 @@ export interface FitAndScoreOptions {
   baselineRows?: number;
   /** Use the statistical detector (no TF.js), as in safe mode. */
   statistical?: boolean;
+  /** Other calibration constants (the evaluation that chooses them). */
+  calibration?: Partial<CalibrationSettings>;
   ctx?: TrainContext;
 }
 
@@ -31,11 +34,11 @@ export async function fitAndScore(train: SeriesMatrix, data: SeriesMatrix, opts:
   let detector: AnomalyDetector;
   let metrics: Record<string, number> = {};
   if (opts.statistical) {
-    detector = fitStatisticalDetector(train, { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}) });
+    detector = fitStatisticalDetector(train, { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}), ...(opts.calibration ? { calibration: opts.calibration } : {}) });
   } else {
     const trained = await trainAnomalyModel(
       train,
-      { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}) },
+      { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}), ...(opts.calibration ? { calibration: opts.calibration } : {}) },
       opts.ctx ?? quietContext(),
     );
     metrics = trained.metrics;

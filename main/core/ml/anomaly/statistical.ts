@@ -1,6 +1,6 @@
 import { tooFewRows } from '../ml-errors';
 import { baselineRowsFor, levelWeights } from './baseline';
-import { calibrate } from './calibrate';
+import { calibrate, type CalibrationSettings } from './calibrate';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { combineParts } from './score-parts';
 import { centreInPlace, centredFrames, consecutive } from './window-frames';
@@ -58,7 +58,7 @@ export function adjustCalibration(c: { threshold: number; hysteresis: Hysteresis
   };
 }
 
-export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number; adjust?: CalibrationAdjust; baselineRows?: number } = {}): StatisticalDetector {
+export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number; adjust?: CalibrationAdjust; baselineRows?: number; calibration?: Partial<CalibrationSettings> } = {}): StatisticalDetector {
   const rows = checkMatrix(train, 'reference data');
   const s = train.sensors.length;
   const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
@@ -68,7 +68,7 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
   const count = rows - w + 1;
   const means = new Float32Array(count * s);
   const shape = variances(centredFrames(x, consecutive(0, count), w, s, means), count, w, s, new Float32Array(count * s));
-  const cal = calibrate([{ shape, means }], s);
+  const cal = calibrate([{ shape, means }], s, opts.calibration);
   const { threshold, hysteresis } = adjustCalibration(cal, opts.adjust ?? {});
   const means1 = new Float32Array(s);
   const scratch = new Float64Array(s);

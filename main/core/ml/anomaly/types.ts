@@ -1,3 +1,4 @@
+import type { CalibrationSettings } from './calibrate';
 import type { ModelArtifact } from '../runtime/artifact';
 import type { DenseLayer } from './dense-pass';
 import type { ScoreParts } from './score-parts';
@@ -24,6 +25,8 @@ export interface AnomalyTrainOptions {
   validationFraction?: number;
   /** Time constant of the level baseline in rows (baseline.ts); absent or 0: none, the level stays the training rows'. */
   baselineRows?: number;
+  /** Other calibration constants than calibrate.ts's: for the evaluation that chooses them (test/eval/choose-calibration.ts), not the API. */
+  calibration?: Partial<CalibrationSettings>;
 }
 
 /**

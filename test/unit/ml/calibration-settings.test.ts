@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CALIBRATION, calibrate } from '../../../main/core/ml/anomaly/calibrate';
+import { fitStatisticalDetector } from '../../../main/core/ml/anomaly/statistical';
+import { seededRandom } from '../../../main/core/ml/runtime/random';
+
+// The evaluation that chooses the calibration's constants passes its own
+// (test/eval/choose-calibration.ts): they must replace the defaults and
+// nothing else, and without them the defaults hold.
+
+function parts(n: number, s: number, seed: number) {
+  const rng = seededRandom(seed);
+  return { shape: Float32Array.from({ length: n * s }, () => rng()), means: Float32Array.from({ length: n * s }, () => rng() - 0.5) };
+}
+
+describe('calibration settings', () => {
+  it('uses CALIBRATION unless told otherwise, and a margin scales only the threshold', () => {
+    const ref = [parts(200, 3, 1)];
+    const base = calibrate(ref, 3);
+    expect(base.parts.shapeWeight).toBe(CALIBRATION.shapeWeight);
+    expect(base.hysteresis).toEqual({ enterSteps: CALIBRATION.enterSteps, immediateRatio: CALIBRATION.immediateRatio, exitSteps: CALIBRATION.exitSteps, exitRatio: CALIBRATION.exitRatio });
+    expect(base.threshold).toBeCloseTo(Math.max(...base.scores), 6);
+    const wider = calibrate(ref, 3, { margin: 1.5 });
+    expect(wider.threshold).toBeCloseTo(1.5 * base.threshold, 6);
+    expect(Array.from(wider.scores)).toEqual(Array.from(base.scores));
+    expect(wider.hysteresis).toEqual(base.hysteresis);
+  });
+
+  it('passes a shape weight and hysteresis through to the scores and the alarm', () => {
+    const ref = [parts(200, 3, 2)];
+    const other = calibrate(ref, 3, { shapeWeight: 0, enterSteps: 72, exitSteps: 6 });
+    expect(other.parts.shapeWeight).toBe(0);
+    expect(other.hysteresis.enterSteps).toBe(72);
+    expect(other.hysteresis.exitSteps).toBe(6);
+    expect(other.hysteresis.exitRatio).toBe(CALIBRATION.exitRatio);
+    expect(Array.from(other.scores)).not.toEqual(Array.from(calibrate(ref, 3).scores));
+  });
+
+  it('reaches a fitted detector', () => {
+    const rng = seededRandom(3);
+    const n = 400;
+    const train = { sensors: ['a', 'b'], timestamps: Float64Array.from({ length: n }, (_, i) => i), values: Float32Array.from({ length: 2 * n }, () => rng()) };
+    const plain = fitStatisticalDetector(train);
+    const wide = fitStatisticalDetector(train, { calibration: { margin: 2, enterSteps: 5 } });
+    expect(wide.threshold).toBeCloseTo(2 * plain.threshold, 6);
+    expect(wide.hysteresis.enterSteps).toBe(5);
+    expect(plain.hysteresis.enterSteps).toBe(CALIBRATION.enterSteps);
+  });
+});
