@@ -45,7 +45,7 @@ const groupOf = (c: EvalCase): Group => (c.set.startsWith('nab/') ? 'nab' : (c.s
 interface Fitted {
   c: EvalCase;
   threshold: number;
-  scores: Float32Array;
+  scores: ArrayLike<number>;
   window: number;
 }
 
