@@ -5,7 +5,8 @@ import { fitCallbacks, throwIfCancelled, type TrainContext } from '../runtime/tr
 import { MlInputError, tooFewRows } from '../ml-errors';
 import { buildAutoencoder, layerSizes, reconstructionErrors } from './autoencoder-net';
 import { baselineRowsFor } from './baseline';
-import { calibrate, type WindowParts } from './calibrate';
+import { CALIBRATION, calibrate, type WindowParts } from './calibrate';
+import { cleanStarts, screenOutliers } from './outliers';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { centredFrames } from './window-frames';
 import type { AnomalyModelMeta, AnomalyTrainOptions, SeriesMatrix, TrainedAnomalyModel } from './types';
@@ -78,7 +79,9 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
   const trainWindows = split - w + 1;
   const valWindows = rows - split - w + 1;
 
-  const norm = fitNormalisation(data);
+  // Outlier rows of the training data (outliers.ts) shape neither the statistics nor the threshold.
+  const screen = screenOutliers(data, opts.calibration?.outlierMads ?? CALIBRATION.outlierMads);
+  const norm = fitNormalisation(data, screen);
   const x = normaliseValues(data.values, norm);
   const nextSeed = seedSequence(ctx.seed);
   const encoder = layerSizes(w * s);
@@ -114,8 +117,8 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
     }
     throwIfCancelled(ctx);
 
-    trainParts = await windowParts(model, x, starts, w, s);
-    valParts = await windowParts(model, x, valStarts, w, s);
+    trainParts = await windowParts(model, x, cleanStarts(starts, w, screen), w, s);
+    valParts = await windowParts(model, x, cleanStarts(valStarts, w, screen), w, s);
     const cal = calibrate([trainParts, valParts], s, opts.calibration);
     meta = {
       format: 'smc-anomaly-ae/1',
@@ -148,7 +151,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
       final_val_loss: valLosses[valLosses.length - 1] ?? NaN,
       epochs_run: losses.length,
     },
-    params: { window: w, epochs, batch_size: batchSize, validation_fraction: valFrac, layers: encoder, train_windows: starts.length, val_windows: valWindows, baseline_rows: baselineRows },
+    params: { window: w, epochs, batch_size: batchSize, validation_fraction: valFrac, layers: encoder, train_windows: starts.length, val_windows: valWindows, baseline_rows: baselineRows, outlier_rows: screen.count },
     trainRows: rows,
   };
 }

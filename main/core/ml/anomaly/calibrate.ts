@@ -1,4 +1,5 @@
 import { combineParts, meanScale, type ScoreParts } from './score-parts';
+import { OUTLIER_MADS } from './outliers';
 import type { HysteresisSettings } from './types';
 
 // Turning a trained model into an alarm: scales, threshold and hysteresis,
@@ -48,6 +49,8 @@ import type { HysteresisSettings } from './types';
 export interface CalibrationSettings {
   shapeWeight: number;
   margin: number;
+  /** Robust standard deviations beyond which a reference value is an outlier (outliers.ts; Infinity: none). */
+  outlierMads: number;
   enterSteps: number;
   immediateRatio: number;
   exitSteps: number;
@@ -57,6 +60,7 @@ export interface CalibrationSettings {
 export const CALIBRATION: Readonly<CalibrationSettings> = Object.freeze({
   shapeWeight: 0.25,
   margin: 1,
+  outlierMads: OUTLIER_MADS,
   enterSteps: 36,
   immediateRatio: 1.5,
   exitSteps: 24,

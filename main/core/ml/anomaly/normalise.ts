@@ -1,4 +1,5 @@
 import { MlInputError, tooFewRows } from '../ml-errors';
+import type { OutlierScreen } from './outliers';
 import type { Normalisation, SeriesMatrix } from './types';
 
 // Inputs reach the detector as a rows x sensors matrix. It is checked once
@@ -29,16 +30,22 @@ export function checkSensors(data: SeriesMatrix, sensors: readonly string[]): vo
   if (!same) throw new MlInputError(`the input's sensors (${data.sensors.join(', ')}) are not the model's (${sensors.join(', ')})`, { path: 'sensors' });
 }
 
-/** Mean and standard deviation of each sensor over all rows of the matrix. */
-export function fitNormalisation(data: SeriesMatrix): Normalisation {
+/**
+ * Mean and standard deviation of each sensor over the rows of the matrix,
+ * leaving out the rows a screen marked as outliers (outliers.ts).
+ */
+export function fitNormalisation(data: SeriesMatrix, screen?: OutlierScreen): Normalisation {
   const s = data.sensors.length;
   const rows = data.timestamps.length;
   if (rows < 2) throw tooFewRows('training data', rows, 2, 'values');
+  const skip = screen && screen.count > 0 && screen.count < rows ? screen.rows : null;
+  const used = rows - (skip ? screen!.count : 0);
   const sum = new Float64Array(s);
-  for (let i = 0; i < rows * s; i++) sum[i % s]! += data.values[i]!;
-  const mean = Array.from(sum, (x) => x / rows);
+  for (let i = 0; i < rows * s; i++) if (!skip || !skip[Math.floor(i / s)]) sum[i % s]! += data.values[i]!;
+  const mean = Array.from(sum, (x) => x / used);
   const sq = new Float64Array(s);
   for (let i = 0; i < rows * s; i++) {
+    if (skip && skip[Math.floor(i / s)]) continue;
     const d = data.values[i]! - mean[i % s]!;
     sq[i % s]! += d * d;
   }
@@ -46,7 +53,7 @@ export function fitNormalisation(data: SeriesMatrix): Normalisation {
   // its own: a 1% move of its level reads as one standard deviation, rather
   // than dividing by ~0 and alarming on the last float digit.
   const std = Array.from(sq, (x, j) => {
-    const sd = Math.sqrt(x / rows);
+    const sd = Math.sqrt(x / used);
     const level = Math.max(1, Math.abs(mean[j]!));
     return sd > 1e-6 * level ? sd : 1e-2 * level;
   });

@@ -1,6 +1,7 @@
 import { tooFewRows } from '../ml-errors';
 import { baselineRowsFor, levelWeights } from './baseline';
-import { calibrate, type CalibrationSettings } from './calibrate';
+import { CALIBRATION, calibrate, type CalibrationSettings } from './calibrate';
+import { cleanStarts, screenOutliers } from './outliers';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { combineParts } from './score-parts';
 import { centreInPlace, centredFrames, consecutive } from './window-frames';
@@ -63,11 +64,14 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
   const s = train.sensors.length;
   const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
   if (rows < w + 1) throw tooFewRows(`reference data for a window of ${w}`, rows, w + 1, 'values');
-  const norm = fitNormalisation(train);
+  // Outlier rows of the reference (outliers.ts) shape neither the statistics nor the threshold.
+  const screen = screenOutliers(train, opts.calibration?.outlierMads ?? CALIBRATION.outlierMads);
+  const norm = fitNormalisation(train, screen);
   const x = normaliseValues(train.values, norm);
-  const count = rows - w + 1;
+  const starts = cleanStarts(consecutive(0, rows - w + 1), w, screen);
+  const count = starts.length;
   const means = new Float32Array(count * s);
-  const shape = variances(centredFrames(x, consecutive(0, count), w, s, means), count, w, s, new Float32Array(count * s));
+  const shape = variances(centredFrames(x, starts, w, s, means), count, w, s, new Float32Array(count * s));
   const cal = calibrate([{ shape, means }], s, opts.calibration);
   const { threshold, hysteresis } = adjustCalibration(cal, opts.adjust ?? {});
   const means1 = new Float32Array(s);
