@@ -18,6 +18,9 @@ import type { SeriesMatrix } from './types';
 // sensor with two operating points or heavy tails, whose far values are
 // normal). On clean data it sets nothing aside, and everything is computed
 // exactly as without it.
+// The share is of the rows, so fewer than 500 training rows cannot spare a
+// single value: a short reference is taken as it is. The autoencoder still
+// trains on every window; only its statistics and calibration skip them.
 //
 // Chosen on the evaluation's tuning cases (test/eval/datasets.ts): with at
 // most 1 % set aside, 6, 8 or 12 robust SDs cost 1.2-2.6 NAB points on the
