@@ -27,7 +27,9 @@ import { corpusScore, scoreAnomalyColumn, type NabFileScore } from './nab-scorer
 // shape weight 0, margin 1.5, entry after 72 steps, no immediate entry
 // (tuning C-MAPSS F1 0.685 at a false-alarm rate of 14.3 %, AI4I 0.622 at
 // 11.0 %; held out, pooled, F1 0.431 at 26.0 %, against the defaults' 0.436
-// at 73.6 %). calibrate.ts says why the defaults stayed.
+// at 73.6 %). calibrate.ts says why the defaults stayed. These figures
+// predate the outlier screen (outliers.ts), which moved the tuning NAB score
+// from 50.3 to 50.2 and no held-out F1 or false-alarm rate.
 //
 //   npx tsx test/eval/choose-calibration.ts
 
