@@ -1,4 +1,3 @@
-import { AlarmState } from '../../main/core/ml/anomaly/alarm-state';
 import { DEFAULT_WINDOW } from '../../main/core/ml/anomaly/autoencoder-train';
 import { CALIBRATION } from '../../main/core/ml/anomaly/calibrate';
 import { fitAndScore } from '../../main/core/ml/anomaly/fit-and-score';
@@ -7,6 +6,7 @@ import { quietContext } from '../../main/core/ml/runtime/train-context';
 import { allCases, type EvalCase } from './datasets';
 import { addCounts, metricsOf, rowCounts, type RowCounts } from './metrics';
 import { corpusScore, scoreAnomalyColumn, type NabFileScore } from './nab-scorer';
+import { replayAlarm } from './replay';
 
 // Choosing calibrate.ts's constants as the evaluation demands: on the
 // TUNING cases only (NAB's 51 files outside realKnownCause, C-MAPSS engines
@@ -65,16 +65,6 @@ interface Candidate {
   report: Figures;
 }
 
-function replay(f: Fitted, margin: number, enterSteps: number, immediateRatio: number, exitSteps: number, exitRatio: number): Uint8Array {
-  const state = new AlarmState(f.threshold * margin, { enterSteps, immediateRatio, exitSteps, exitRatio });
-  const alarm = new Uint8Array(f.scores.length);
-  for (let t = f.window - 1; t < alarm.length; t++) {
-    state.step(f.scores[t]!);
-    alarm[t] = state.active ? 1 : 0;
-  }
-  return alarm;
-}
-
 function figures(fitted: Fitted[], alarms: Uint8Array[], role: EvalCase['role']): Figures {
   const counts: Record<Group, RowCounts[]> = { nab: [], cmapss: [], ai4i: [] };
   const nab: NabFileScore[] = [];
@@ -110,7 +100,7 @@ async function main(): Promise<void> {
         fitted.push({ c, threshold: r.threshold, scores: r.scores.scores, window: r.window });
       }
       for (const margin of MARGINS) for (const enter of ENTER) for (const immediate of IMMEDIATE) for (const exitSteps of EXIT_STEPS) for (const exitRatio of EXIT_RATIO) {
-        const alarms = fitted.map((f) => replay(f, margin, enter, immediate, exitSteps, exitRatio));
+        const alarms = fitted.map((f) => replayAlarm(f.scores, f.window, f.threshold * margin, { enterSteps: enter, immediateRatio: immediate, exitSteps, exitRatio }));
         const k = CALIBRATION;
         const current = window === DEFAULT_WINDOW && shapeWeight === k.shapeWeight && margin === k.margin && enter === k.enterSteps && immediate === k.immediateRatio && exitSteps === k.exitSteps && exitRatio === k.exitRatio;
         all.push({

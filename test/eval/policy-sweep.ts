@@ -1,4 +1,3 @@
-import { AlarmState } from '../../main/core/ml/anomaly/alarm-state';
 import { CALIBRATION } from '../../main/core/ml/anomaly/calibrate';
 import { fitAndScore, type FitAndScoreResult } from '../../main/core/ml/anomaly/fit-and-score';
 import { ensureBackend } from '../../main/core/ml/runtime/backend';
@@ -6,6 +5,7 @@ import { quietContext } from '../../main/core/ml/runtime/train-context';
 import { allCases, NAB_REPORTED_GROUP, type EvalCase } from './datasets';
 import { addCounts, metricsOf, rowCounts, type RowCounts } from './metrics';
 import { corpusScore, scoreAnomalyColumn, type NabFileScore } from './nab-scorer';
+import { replayAlarm } from './replay';
 
 // How far alarm settings alone move the evaluation: every case is scored
 // once, then its alarms are replayed over the same scores under a grid of
@@ -31,12 +31,7 @@ async function main(): Promise<void> {
       const groups = new Map<string, { counts: RowCounts; nab: NabFileScore[] }>();
       cases.forEach((c, i) => {
         const r = scored[i]!;
-        const state = new AlarmState(r.threshold * factor, { enterSteps, immediateRatio: CALIBRATION.immediateRatio, exitSteps: CALIBRATION.exitSteps, exitRatio: CALIBRATION.exitRatio });
-        const alarm = new Uint8Array(r.scores.scores.length);
-        for (let t = r.window - 1; t < alarm.length; t++) {
-          state.step(r.scores.scores[t]!);
-          alarm[t] = state.active ? 1 : 0;
-        }
+        const alarm = replayAlarm(r.scores.scores, r.window, r.threshold * factor, { enterSteps, immediateRatio: CALIBRATION.immediateRatio, exitSteps: CALIBRATION.exitSteps, exitRatio: CALIBRATION.exitRatio });
         const g = groups.get(groupOf(c)) ?? { counts: rowCounts([], []), nab: [] };
         g.counts = addCounts([g.counts, rowCounts(alarm, c.labels, c.scored)]);
         if (c.nabWindows) g.nab.push(scoreAnomalyColumn(alarm, c.nabWindows));

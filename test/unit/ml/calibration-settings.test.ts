@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CALIBRATION, calibrate } from '../../../main/core/ml/anomaly/calibrate';
 import { fitStatisticalDetector } from '../../../main/core/ml/anomaly/statistical';
 import { seededRandom } from '../../../main/core/ml/runtime/random';
+import { replayAlarm } from '../../eval/replay';
 
 // The evaluation that chooses the calibration's constants passes its own
 // (test/eval/choose-calibration.ts): they must replace the defaults and
@@ -44,5 +45,17 @@ describe('calibration settings', () => {
     expect(wide.threshold).toBeCloseTo(2 * plain.threshold, 6);
     expect(wide.hysteresis.enterSteps).toBe(5);
     expect(plain.hysteresis.enterSteps).toBe(CALIBRATION.enterSteps);
+  });
+
+  it('a replay of the scores gives the alarms the detector raised (what the evaluation scripts rely on)', async () => {
+    const rng = seededRandom(4);
+    const n = 1_200;
+    const values = Float32Array.from({ length: 2 * n }, (_, i) => rng() + (i >= 1_600 && i < 1_800 ? 3 : 0));
+    const all = { sensors: ['a', 'b'], timestamps: Float64Array.from({ length: n }, (_, i) => i), values };
+    const train = { sensors: all.sensors, timestamps: all.timestamps.subarray(0, 400), values: values.subarray(0, 800) };
+    const d = fitStatisticalDetector(train);
+    const r = await d.scoreSeries(all);
+    expect(r.alarm.some((x) => x === 1)).toBe(true);
+    expect(Array.from(replayAlarm(r.scores, d.window, d.threshold, d.hysteresis))).toEqual(Array.from(r.alarm));
   });
 });

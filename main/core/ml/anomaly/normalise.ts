@@ -40,14 +40,17 @@ export function fitNormalisation(data: SeriesMatrix, screen?: OutlierScreen): No
   if (rows < 2) throw tooFewRows('training data', rows, 2, 'values');
   const skip = screen && screen.count > 0 && screen.count < rows ? screen.rows : null;
   const used = rows - (skip ? screen!.count : 0);
+  const v = data.values;
   const sum = new Float64Array(s);
-  for (let i = 0; i < rows * s; i++) if (!skip || !skip[Math.floor(i / s)]) sum[i % s]! += data.values[i]!;
+  for (let r = 0; r < rows; r++) if (!skip?.[r]) for (let j = 0; j < s; j++) sum[j]! += v[r * s + j]!;
   const mean = Array.from(sum, (x) => x / used);
   const sq = new Float64Array(s);
-  for (let i = 0; i < rows * s; i++) {
-    if (skip && skip[Math.floor(i / s)]) continue;
-    const d = data.values[i]! - mean[i % s]!;
-    sq[i % s]! += d * d;
+  for (let r = 0; r < rows; r++) {
+    if (skip?.[r]) continue;
+    for (let j = 0; j < s; j++) {
+      const d = v[r * s + j]! - mean[j]!;
+      sq[j]! += d * d;
+    }
   }
   // A sensor constant in training (a setpoint, a stuck gauge) has no scale of
   // its own: a 1% move of its level reads as one standard deviation, rather

@@ -45,7 +45,8 @@ export function createOnlineScorer(m: WindowErrorModel, from?: OnlineScorerState
   // Rows pushed, kept below 2w once past w: only `count % w` and `count >= w` matter.
   let count = from ? restoreRows(m, from, ring) : 0;
   const state = new AlarmState(m.threshold, m.hysteresis, from);
-  const baseline = new LevelBaseline(m.levelWeights, m.baselineRows, from?.baseline) // snapshots from before baselines have none;
+  // A snapshot from before baselines has none: the level starts at the training rows'.
+  const baseline = new LevelBaseline(m.levelWeights, m.baselineRows, from?.baseline);
   const means = new Float64Array(s);
 
   function checkRow(rows: ArrayLike<number>, offset: number, label: string): void {
