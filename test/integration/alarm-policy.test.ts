@@ -15,9 +15,12 @@ const POLICY = `/api/v1/ml/policies/${ASSET}`;
 /**
  * Normal rows, a torque fault, normal again: an onset and a clear under the
  * model's calibration. The fault is moderate (a few tens of times the
- * threshold), so that a policy within its bounds can hold it back.
+ * threshold), so that a policy within its bounds can hold it back, and
+ * lasts 100 rows: a model of several sensors raises its alarm after 72 rows
+ * above the threshold (CALIBRATION_SEVERAL). The first four batches end
+ * inside the fault, with the alarm on.
  */
-const PLAN: Plan = [[0, 40], [40, 80], [80, 100, 75], [100, 130, 75], [130, 180], [180, 240]];
+const PLAN: Plan = [[0, 30], [30, 60], [60, 100, 75], [100, 160, 75], [160, 200], [200, 240]];
 
 type Ev = { type: string; payload: Record<string, unknown> };
 const anomalyEvents = async (s: TestStation): Promise<Ev[]> => (await s.request('GET', '/api/v1/events?types=anomaly.onset,anomaly.cleared')).body.events;

@@ -5,9 +5,12 @@ import { head, pump, PUMP_SENSORS } from '../../eval/synthetic-asset';
 
 // Explanations checked: a pump of four correlated sensors (one hidden load
 // drives them all, synthetic-asset.ts), a fault injected into one sensor
-// only — a reading offset by four spreads, then one gone noisy (+-5
+// only — a reading offset by six spreads, then one gone noisy (+-5
 // spreads, every other row) — and the anomaly reported
-// over it must rank that sensor first. The statistical stand-in judges
+// over it must rank that sensor first. Six, because a model of several
+// sensors alarms only 1.5 x above its reference maximum
+// (CALIBRATION_SEVERAL): on this pump an offset of five spreads on the
+// temperature alone stays below that, one of six does not. The statistical stand-in judges
 // each sensor's level only, so a sensor gone noisy around its true value is
 // not what it sees; it is held to the offset.
 
@@ -31,8 +34,8 @@ function withFault(j: number, kind: Fault): SeriesMatrix {
   const values = Float64Array.from(data.values);
   const sd = spread(j);
   for (let i = FAULT.from; i < FAULT.to; i++) {
-    // Offset: the sensor reads 4 spreads high. Noise: it alternates +-5 spreads around its true value.
-    values[i * 4 + j] = values[i * 4 + j]! + (kind === 'offset' ? 4 * sd : (i % 2 === 0 ? 5 : -5) * sd);
+    // Offset: the sensor reads 6 spreads high. Noise: it alternates +-5 spreads around its true value.
+    values[i * 4 + j] = values[i * 4 + j]! + (kind === 'offset' ? 6 * sd : (i % 2 === 0 ? 5 : -5) * sd);
   }
   return { ...data, values };
 }
