@@ -4,6 +4,7 @@ import { cleanStarts, MAX_OUTLIER_SHARE, screenOutliers } from '../../../main/co
 import { fitStatisticalDetector } from '../../../main/core/ml/anomaly/statistical';
 import type { SeriesMatrix } from '../../../main/core/ml/anomaly/types';
 import { seededRandom } from '../../../main/core/ml/runtime/random';
+import { head } from '../../eval/synthetic-asset';
 
 // Rows taken as normal with a few gross outliers in them (a gauge dropping
 // to zero for a moment) must not blind the detector: without the screen the
@@ -27,7 +28,6 @@ function pump(rows: number, seed: number, dropouts: number[] = [], fault = 0): S
   return { sensors: ['a', 'b'], timestamps: Float64Array.from({ length: rows }, (_, i) => i * 60_000), values };
 }
 
-const head = (m: SeriesMatrix, n: number): SeriesMatrix => ({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, n), values: m.values.subarray(0, n * m.sensors.length) });
 const alarmRows = (a: Uint8Array, from: number, to: number) => a.subarray(from, to).reduce((x, y) => x + y, 0);
 
 describe('outliers in the rows taken as normal', () => {

@@ -5,7 +5,7 @@ import { fitCallbacks, throwIfCancelled, type TrainContext } from '../runtime/tr
 import { MlInputError, tooFewRows } from '../ml-errors';
 import { buildAutoencoder, layerSizes, reconstructionErrors } from './autoencoder-net';
 import { baselineRowsFor } from './baseline';
-import { CALIBRATION, calibrate, type WindowParts } from './calibrate';
+import { calibrate, calibrationFor, type WindowParts } from './calibrate';
 import { cleanStarts, screenOutliers } from './outliers';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { centredFrames } from './window-frames';
@@ -80,7 +80,7 @@ export async function trainAnomalyModel(data: SeriesMatrix, opts: AnomalyTrainOp
   const valWindows = rows - split - w + 1;
 
   // Outlier rows of the training data (outliers.ts) shape neither the statistics nor the threshold.
-  const screen = screenOutliers(data, opts.calibration?.outlierMads ?? CALIBRATION.outlierMads);
+  const screen = screenOutliers(data, calibrationFor(s, opts.calibration).outlierMads);
   const norm = fitNormalisation(data, screen);
   const x = normaliseValues(data.values, norm);
   const nextSeed = seedSequence(ctx.seed);

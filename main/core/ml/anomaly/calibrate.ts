@@ -85,9 +85,9 @@ export const CALIBRATION_SEVERAL: Readonly<CalibrationSettings> = Object.freeze(
   exitRatio: 0.5,
 });
 
-/** The defaults for a model of `sensors` sensors. */
-export function calibrationFor(sensors: number): Readonly<CalibrationSettings> {
-  return sensors > 1 ? CALIBRATION_SEVERAL : CALIBRATION;
+/** The settings for a model of `sensors` sensors: its defaults, with `overrides` (the evaluation's) in their place. */
+export function calibrationFor(sensors: number, overrides: Partial<CalibrationSettings> = {}): CalibrationSettings {
+  return { ...(sensors > 1 ? CALIBRATION_SEVERAL : CALIBRATION), ...overrides };
 }
 
 /** A threshold never below this: reference data that never moved still needs a non-zero bar. */
@@ -123,7 +123,7 @@ function concat(parts: Float32Array[]): Float32Array {
  * chooses them.
  */
 export function calibrate(reference: WindowParts[], s: number, settings: Partial<CalibrationSettings> = {}): Calibration {
-  const c: CalibrationSettings = { ...calibrationFor(s), ...settings };
+  const c = calibrationFor(s, settings);
   const shape = concat(reference.map((r) => r.shape));
   const means = concat(reference.map((r) => r.means));
   const parts: ScoreParts = { shapeWeight: c.shapeWeight, shapeScale: meanScale(shape, s), levelScale: meanScale(means, s, true) };

@@ -33,14 +33,12 @@ export interface FitAndScoreResult {
 export async function fitAndScore(train: SeriesMatrix, data: SeriesMatrix, opts: FitAndScoreOptions = {}): Promise<FitAndScoreResult> {
   let detector: AnomalyDetector;
   let metrics: Record<string, number> = {};
+  // Options left undefined take each detector's own defaults.
+  const shared = { window: opts.window, baselineRows: opts.baselineRows, calibration: opts.calibration };
   if (opts.statistical) {
-    detector = fitStatisticalDetector(train, { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}), ...(opts.calibration ? { calibration: opts.calibration } : {}) });
+    detector = fitStatisticalDetector(train, shared);
   } else {
-    const trained = await trainAnomalyModel(
-      train,
-      { ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}), ...(opts.baselineRows !== undefined ? { baselineRows: opts.baselineRows } : {}), ...(opts.calibration ? { calibration: opts.calibration } : {}) },
-      opts.ctx ?? quietContext(),
-    );
+    const trained = await trainAnomalyModel(train, { ...shared, epochs: opts.epochs }, opts.ctx ?? quietContext());
     metrics = trained.metrics;
     detector = await loadAnomalyDetector(trained.artifact, trained.meta);
   }

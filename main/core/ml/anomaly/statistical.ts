@@ -1,6 +1,6 @@
 import { tooFewRows } from '../ml-errors';
 import { baselineRowsFor, levelWeights } from './baseline';
-import { CALIBRATION, calibrate, type CalibrationSettings } from './calibrate';
+import { calibrate, calibrationFor, type CalibrationSettings } from './calibrate';
 import { cleanStarts, screenOutliers } from './outliers';
 import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
 import { combineParts } from './score-parts';
@@ -65,7 +65,7 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
   const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
   if (rows < w + 1) throw tooFewRows(`reference data for a window of ${w}`, rows, w + 1, 'values');
   // Outlier rows of the reference (outliers.ts) shape neither the statistics nor the threshold.
-  const screen = screenOutliers(train, opts.calibration?.outlierMads ?? CALIBRATION.outlierMads);
+  const screen = screenOutliers(train, calibrationFor(s, opts.calibration).outlierMads);
   const norm = fitNormalisation(train, screen);
   const x = normaliseValues(train.values, norm);
   const starts = cleanStarts(consecutive(0, rows - w + 1), w, screen);
