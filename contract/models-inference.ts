@@ -149,6 +149,16 @@ export const detect = defineOperation({
       /** The point lies in a reported anomaly period. */
       anomaly: z.boolean(),
     })),
+    /**
+     * The daily or weekly pattern the statistical stand-in took out of each
+     * sensor before scoring (found in its reference rows, checked on days it
+     * was not fitted on), with the share of variance it explained there;
+     * null for a trained model and where the reference shows no such pattern.
+     */
+    seasonal_profile: z.object({
+      cycle: z.enum(['day', 'week']),
+      sensors: z.array(z.object({ sensor_id: z.string(), explained: z.number() })),
+    }).nullable(),
     model_info: ModelInfo,
   }),
   http: { method: 'POST', path: '/api/v1/ml/detect-anomaly', aliases: ['/api/v1/ml/detect_anomaly'] },

@@ -187,6 +187,11 @@ async function score(a: ScoreArgs, io: CommandIo): Promise<void> {
       if (chunk.length >= 10_000) flush();
     }
     if (chunk.length) flush();
+    if (r.seasonal) {
+      const p = r.seasonal;
+      const named = data.sensors.filter((_, j) => p.offsets[j]).map((id) => `${id} (${Math.round(100 * p.explained[data.sensors.indexOf(id)]!)} % of its variance)`);
+      io.err(`${p.bins === 24 ? 'daily' : 'weekly'} profile taken out before scoring: ${named.join(', ')}`);
+    }
     summary = `scored ${input.rows} rows with the ${r.method} detector (window ${r.window}, trained on ${train.timestamps.length} rows): threshold ${Number(r.threshold.toPrecision(4))}, ${r.scores.anomalies.length} alarm${r.scores.anomalies.length === 1 ? '' : 's'} -> ${a.out}`;
   });
   io.out(summary);

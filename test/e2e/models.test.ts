@@ -243,6 +243,11 @@ describe('Models and Prediction tabs (Chromium)', () => {
     expect(await model.getAttribute('data-method')).toBe('autoencoder');
     expect(await model.textContent()).toContain(`${MODEL} v1`);
     expect(await page.getByTestId('fallback-badge').count()).toBe(1); // the forecast's, not this one
+    // The policy's revision and factor are said next to the model, so the operator sees whose threshold decided.
+    const applied = page.getByTestId('detect-policy');
+    expect(await applied.getAttribute('data-revision')).toBe(String(policy.body.policy.revision));
+    expect(await applied.textContent()).toMatch(/Alarm policy revision \d+ applied: threshold × 0\.6667/);
+    expect(await page.getByTestId('detect-seasonal').count()).toBe(0);
 
     const count = Number(await result.getAttribute('data-count'));
     expect(count).toBeGreaterThan(0);

@@ -62,6 +62,7 @@ describe('anomaly models through the API', () => {
     const det = await s.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: 'mill-1', scores: 300 } });
     expect(det.status, det.text).toBe(200);
     expect(det.body.model_info).toMatchObject({ model_name: 'anomaly.mill-1', model_version: 1, method: 'autoencoder', fallback: false, fallback_code: null });
+    expect(det.body.seasonal_profile).toBeNull();
     expect(det.body.sensors).toEqual(AI4I_SENSORS.map((x) => x.id).sort());
     expect(det.body.total_readings_analyzed).toBe(ROWS * 4);
     expect(det.body.scores.length).toBeGreaterThan(100);
@@ -335,6 +336,8 @@ describe('model loading disabled (safe mode)', () => {
       expect(det.body.model_info).toMatchObject({ method: 'statistical', fallback: true });
       expect(det.body.model_info.fallback_reason).toContain('SMC_DISABLE_MODEL_LOADING');
       expect(det.body.model_info.fallback_code).toBe('model_loading_disabled');
+      // 1,500 minutes, a fifth of them the reference: too short for a daily profile.
+      expect(det.body.seasonal_profile).toBeNull();
       const f = await safe.request('POST', '/api/v1/ml/forecast', { body: { sensor_id: 'mill-torque', horizon: 5 } });
       expect(f.status, f.text).toBe(200);
       // Torque scatters around its level: the recent mean beats the last value, and the answer says so.
@@ -346,6 +349,31 @@ describe('model loading disabled (safe mode)', () => {
       await safe.stop();
     }
   }, 120_000);
+
+  it('the statistical stand-in takes out a daily rhythm and names the sensor', async () => {
+    const safe = await startStation({ disableModelLoading: true }, { dir: tempDir('smc-ml-daily-') });
+    try {
+      // A hall temperature every 15 minutes for 20 days, following the day: the reference (a fifth) holds four of them.
+      const step = 15 * MINUTE;
+      const rows = (20 * 24 * 60 * MINUTE) / step;
+      const lines = ['sensor_id,timestamp,value'];
+      for (let i = 0; i < rows; i++) {
+        const t = T0 + i * step;
+        lines.push(`hall-temp,${t},${(21 + 3 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000) + 0.3 * Math.sin(i * 1.7)).toFixed(3)}`);
+      }
+      const imp = await safe.request('POST', '/api/v1/data/import?asset_id=hall&sensor_type=temperature&unit=C', { rawBody: lines.join('\n'), headers: { 'content-type': 'text/csv' } });
+      expect(imp.status, imp.text).toBeLessThan(300);
+      const det = await safe.request('POST', '/api/v1/ml/detect_anomaly', { body: { asset_id: 'hall' } });
+      expect(det.status, det.text).toBe(200);
+      expect(det.body.model_info).toMatchObject({ method: 'statistical', fallback: true });
+      expect(det.body.seasonal_profile).toMatchObject({ cycle: 'day', sensors: [{ sensor_id: 'hall-temp' }] });
+      expect(det.body.seasonal_profile.sensors[0].explained).toBeGreaterThan(0.8);
+      // Every afternoon is expected: no alarm over the 16 days after the reference.
+      expect(det.body.anomaly_count).toBe(0);
+    } finally {
+      await safe.stop();
+    }
+  }, 60_000);
 
   it('a station restarted in safe mode ignores its trained models', async () => {
     await s.stop();

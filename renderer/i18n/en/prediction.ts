@@ -90,6 +90,13 @@ export const prediction = {
     rangeOpen: 'Plausibly from {{earliest}}, possibly not before the end of the forecast ({{end}}).',
   },
   detect: {
+    policyApplied: 'Alarm policy revision {{revision}} applied: threshold × {{factor}}.',
+    policyNone: 'No alarm policy for this asset: the model’s own threshold and delays.',
+    seasonal: {
+      day: 'Daily pattern taken out before scoring: {{sensors}}.',
+      week: 'Weekly pattern taken out before scoring: {{sensors}}.',
+      sensor: '{{sensor}} (explains {{share}} of its variation)',
+    },
     title: 'Anomalies',
     intro: 'Scores an asset’s history and lists the periods that look abnormal, with the sensors that explain them.',
     from: 'From (optional)',

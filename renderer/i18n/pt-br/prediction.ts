@@ -91,6 +91,13 @@ export const prediction: typeof en = {
     rangeOpen: 'Provavelmente a partir de {{earliest}}, talvez só depois do fim da previsão ({{end}}).',
   },
   detect: {
+    policyApplied: 'Política de alarme, revisão {{revision}}, aplicada: limiar × {{factor}}.',
+    policyNone: 'Sem política de alarme para este ativo: limiar e atrasos do próprio modelo.',
+    seasonal: {
+      day: 'Padrão diário removido antes da pontuação: {{sensors}}.',
+      week: 'Padrão semanal removido antes da pontuação: {{sensors}}.',
+      sensor: '{{sensor}} (explica {{share}} da sua variação)',
+    },
     title: 'Anomalias',
     intro: 'Pontua o histórico de um ativo e lista os períodos anormais, com os sensores que os explicam.',
     from: 'De (opcional)',

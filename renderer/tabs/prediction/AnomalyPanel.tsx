@@ -13,6 +13,7 @@ import { useFieldMessages } from '../../components/use-issue-text';
 import { SelectField } from '../models/SelectField';
 import { ChartLegend } from './ChartLegend';
 import { COLORS, periodShading, scoreData, scoreOptions, scoreSpan, type ScoreLabels } from './chart-setup';
+import { DetectBasis } from './DetectBasis';
 import { ModelInfo } from './ModelInfo';
 import { aboveThreshold, anomalySpans } from './score-marks';
 
@@ -105,6 +106,7 @@ function DetectView({ result }: { result: DetectResult }) {
         <span className="muted">{result.sensors.join(', ')}</span>
       </div>
       <ModelInfo info={result.model_info} testId="detect-model" />
+      <DetectBasis result={result} />
       <dl className="summary__counts prediction-counts">
         {counts.map(([k, v]) => (
           <div key={k} className="count">

@@ -145,8 +145,8 @@ describe('NAB data', () => {
       ['rogue_agent_key_hold.csv', 282, 2],
       ['rogue_agent_key_updown.csv', 750, 2],
     ]);
-    // Measured 47.7: well above the null detector (0), well below perfect (100).
-    expect(r.overall).toBeGreaterThan(35);
+    // Measured 30.8 (47.7 without its daily and weekly profiles, seasonal.ts): above the null detector (0), well below perfect (100).
+    expect(r.overall).toBeGreaterThan(20);
     expect(r.overall).toBeLessThan(100);
     expect(r.overall).toBeCloseTo(corpusScore(r.files), 10);
     for (const f of r.files) expect(f.alarms).toBeGreaterThanOrEqual(f.detectedWindows);

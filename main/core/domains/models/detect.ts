@@ -3,7 +3,7 @@ import type { ModelInfo } from '../../../../contract/models';
 import { toIso } from '../../../../contract/timestamp';
 import { ensureBackend } from '../../ml/runtime/backend';
 import { float32Decimal } from '../../ml/runtime/decimals';
-import { fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type HysteresisSettings, type SeriesScores } from '../../ml/anomaly';
+import { DAY_MS, fitStatisticalDetector, loadAnomalyDetector, type AnomalyDetector, type AnomalyModelMeta, type HysteresisSettings, type SeasonalProfile, type SeriesScores } from '../../ml/anomaly';
 import { alignSeries } from '../../ml/data/grid';
 import { tooFewRows } from '../../ml/ml-errors';
 import { assetSensors, resolveFor, type ModelsContext } from './context';
@@ -42,6 +42,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
   let threshold: number;
   let window: number;
   let applied: DetectOutput['alarm_policy'];
+  let seasonal: SeasonalProfile | null = null;
   if (resolved.record && m.sensors.length === wanted.length) {
     const { record } = resolved;
     const loaded = await ctx.registry.loadModel(record.name, record.version);
@@ -72,7 +73,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     let hysteresis: HysteresisSettings;
     if (rows > WORKER_ROWS && ctx.worker.state !== 'unavailable') {
       const r = (await ctx.worker.run('score-statistical', { referenceRows: refRows, matrix, adjust }, { seed: 0 }).result).value;
-      ({ scores, threshold, window, hysteresis } = r);
+      ({ scores, threshold, window, hysteresis, seasonal } = r);
     } else {
       const k = m.sensors.length;
       const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, refRows), values: m.values.subarray(0, refRows * k) }, { adjust });
@@ -80,6 +81,7 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
       threshold = d.threshold;
       window = d.window;
       hysteresis = d.hysteresis;
+      seasonal = d.seasonal;
     }
     applied = { ...policyRef(policy), ...appliedSettings(policy, hysteresis) };
     info = { model_name: null, model_version: null, method: 'statistical', fallback: true, fallback_reason: reason, fallback_code: code };
@@ -102,6 +104,15 @@ export async function detectAnomalies(ctx: ModelsContext, input: DetectInput): P
     })),
     scores: thin(scores, m.timestamps, input.scores, threshold),
     model_info: info,
+    seasonal_profile: seasonalWire(seasonal, m.sensors),
+  };
+}
+
+function seasonalWire(p: SeasonalProfile | null, sensors: readonly string[]): DetectOutput['seasonal_profile'] {
+  if (p === null) return null;
+  return {
+    cycle: p.periodMs === DAY_MS ? 'day' : 'week',
+    sensors: sensors.flatMap((id, j) => (p.offsets[j] ? [{ sensor_id: id, explained: Math.round(p.explained[j]! * 1000) / 1000 }] : [])),
   };
 }
 

@@ -3,6 +3,7 @@ import { loadAnomalyDetector } from './autoencoder-detector';
 import { trainAnomalyModel } from './autoencoder-train';
 import { fitStatisticalDetector } from './statistical';
 import type { CalibrationSettings } from './calibrate';
+import type { SeasonalProfile } from './seasonal';
 import type { AnomalyDetector, SeriesMatrix, SeriesScores } from './types';
 
 // Batch detection in one call: fit on rows taken as normal, score a series.
@@ -18,6 +19,8 @@ export interface FitAndScoreOptions {
   statistical?: boolean;
   /** Other calibration constants (the evaluation that chooses them). */
   calibration?: Partial<CalibrationSettings>;
+  /** The statistical detector looks for a daily or weekly pattern in the training rows (seasonal.ts; default true). */
+  seasonal?: boolean;
   ctx?: TrainContext;
 }
 
@@ -28,15 +31,20 @@ export interface FitAndScoreResult {
   scores: SeriesScores;
   /** Training metrics (the autoencoder's; empty for the statistical detector). */
   metrics: Record<string, number>;
+  /** The daily or weekly profile the statistical detector took out (seasonal.ts); null for the autoencoder and where none was found. */
+  seasonal: SeasonalProfile | null;
 }
 
 export async function fitAndScore(train: SeriesMatrix, data: SeriesMatrix, opts: FitAndScoreOptions = {}): Promise<FitAndScoreResult> {
   let detector: AnomalyDetector;
   let metrics: Record<string, number> = {};
+  let seasonal: SeasonalProfile | null = null;
   // Options left undefined take each detector's own defaults.
   const shared = { window: opts.window, baselineRows: opts.baselineRows, calibration: opts.calibration };
   if (opts.statistical) {
-    detector = fitStatisticalDetector(train, shared);
+    const d = fitStatisticalDetector(train, { ...shared, seasonal: opts.seasonal });
+    seasonal = d.seasonal;
+    detector = d;
   } else {
     const trained = await trainAnomalyModel(train, { ...shared, epochs: opts.epochs }, opts.ctx ?? quietContext());
     metrics = trained.metrics;
@@ -44,7 +52,7 @@ export async function fitAndScore(train: SeriesMatrix, data: SeriesMatrix, opts:
   }
   try {
     const scores = await detector.scoreSeries(data);
-    return { method: detector.method, window: detector.window, threshold: detector.threshold, scores, metrics };
+    return { method: detector.method, window: detector.window, threshold: detector.threshold, scores, metrics, seasonal };
   } finally {
     detector.dispose();
   }

@@ -18,4 +18,5 @@ export type {
 } from './types';
 export { trainAnomalyModel, DEFAULT_WINDOW, minTrainRows } from './autoencoder-train';
 export { loadAnomalyDetector } from './autoencoder-detector';
+export { DAY_MS, WEEK_MS, type SeasonalProfile } from './seasonal';
 export { adjustCalibration, fitStatisticalDetector, type CalibrationAdjust, type StatisticalDetector } from './statistical';

@@ -1,8 +1,9 @@
-import { tooFewRows } from '../ml-errors';
+import { MlInputError, tooFewRows } from '../ml-errors';
 import { baselineRowsFor, levelWeights } from './baseline';
 import { calibrate, calibrationFor, type CalibrationSettings } from './calibrate';
 import { cleanStarts, screenOutliers } from './outliers';
-import { checkMatrix, fitNormalisation, normaliseValues } from './normalise';
+import { deseasonalise, fitSeasonalProfile, type SeasonalProfile } from './seasonal';
+import { checkMatrix, checkSensors, fitNormalisation, normaliseValues } from './normalise';
 import { combineParts } from './score-parts';
 import { centreInPlace, centredFrames, consecutive } from './window-frames';
 import { windowedDetector } from './windowed-detector';
@@ -13,7 +14,9 @@ import type { AnomalyDetector, HysteresisSettings, SeriesMatrix } from './types'
 // "reconstruction" — every centred window predicted flat — so a sensor's
 // shape error is its variance within the window and its level error the
 // squared z of its window mean, each relative to the reference rows. Same
-// calibration, same hysteresis, same explanation.
+// calibration, same hysteresis, same explanation. Where the reference rows
+// follow the clock (seasonal.ts), each sensor's daily or weekly profile is
+// taken out first, from the reference and from every series scored.
 
 const DEFAULT_WINDOW = 24;
 
@@ -42,6 +45,17 @@ export interface CalibrationAdjust {
 export interface StatisticalDetector extends AnomalyDetector {
   /** The hysteresis its alarms follow (the calibration's, or the policy's where it gives one). */
   hysteresis: HysteresisSettings;
+  /** The daily or weekly pattern taken out of the sensors before scoring; null when the reference rows have none. */
+  seasonal: SeasonalProfile | null;
+}
+
+export interface StatisticalOptions {
+  window?: number;
+  adjust?: CalibrationAdjust;
+  baselineRows?: number;
+  calibration?: Partial<CalibrationSettings>;
+  /** Look for a daily or weekly pattern in the reference rows (seasonal.ts); default true. */
+  seasonal?: boolean;
 }
 
 /** A calibration under an adjustment: the one rule for a saved model's and for one fitted on the spot. */
@@ -59,13 +73,15 @@ export function adjustCalibration(c: { threshold: number; hysteresis: Hysteresis
   };
 }
 
-export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: number; adjust?: CalibrationAdjust; baselineRows?: number; calibration?: Partial<CalibrationSettings> } = {}): StatisticalDetector {
-  const rows = checkMatrix(train, 'reference data');
-  const s = train.sensors.length;
+export function fitStatisticalDetector(reference: SeriesMatrix, opts: StatisticalOptions = {}): StatisticalDetector {
+  const rows = checkMatrix(reference, 'reference data');
+  const s = reference.sensors.length;
   const w = opts.window ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(rows / 4)));
   if (rows < w + 1) throw tooFewRows(`reference data for a window of ${w}`, rows, w + 1, 'values');
   // Outlier rows of the reference (outliers.ts) shape neither the statistics nor the threshold.
-  const screen = screenOutliers(train, calibrationFor(s, opts.calibration).outlierMads);
+  const screen = screenOutliers(reference, calibrationFor(s, opts.calibration).outlierMads);
+  const seasonal = opts.seasonal === false ? null : fitSeasonalProfile(reference, screen);
+  const train = seasonal ? deseasonalise(reference, seasonal) : reference;
   const norm = fitNormalisation(train, screen);
   const x = normaliseValues(train.values, norm);
   const starts = cleanStarts(consecutive(0, rows - w + 1), w, screen);
@@ -78,7 +94,7 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
   const scratch = new Float64Array(s);
   const detector = windowedDetector({
     method: 'statistical',
-    sensors: [...train.sensors],
+    sensors: [...reference.sensors],
     window: w,
     norm,
     threshold,
@@ -106,5 +122,19 @@ export function fitStatisticalDetector(train: SeriesMatrix, opts: { window?: num
     },
     dispose: () => undefined,
   });
-  return Object.assign(detector, { hysteresis });
+  if (!seasonal) return Object.assign(detector, { hysteresis, seasonal });
+  const scoreAdjusted = detector.scoreSeries;
+  return Object.assign(detector, {
+    hysteresis,
+    seasonal,
+    scoreSeries: (data: SeriesMatrix) => {
+      checkSensors(data, detector.sensors);
+      checkMatrix(data);
+      return scoreAdjusted(deseasonalise(data, seasonal));
+    },
+    createOnline: () => {
+      // Online rows come without their times, and the profile is read at a time of day.
+      throw new MlInputError('a statistical detector with a daily or weekly profile scores whole series (their times place each row in the cycle); online scoring needs a trained model', { path: 'seasonal' });
+    },
+  });
 }

@@ -41,7 +41,7 @@ export const workerTasks = {
     const { matrix: m, referenceRows: n } = input;
     const k = m.sensors.length;
     const d = fitStatisticalDetector({ sensors: m.sensors, timestamps: m.timestamps.subarray(0, n), values: m.values.subarray(0, n * k) }, input.adjust ? { adjust: input.adjust } : {});
-    return { scores: await d.scoreSeries(m), threshold: d.threshold, window: d.window, hysteresis: d.hysteresis };
+    return { scores: await d.scoreSeries(m), threshold: d.threshold, window: d.window, hysteresis: d.hysteresis, seasonal: d.seasonal };
   },
 } as const;
 
