@@ -91,7 +91,7 @@ export const prediction = {
   },
   detect: {
     policyApplied: 'Alarm policy revision {{revision}} applied: threshold × {{factor}}.',
-    policyNone: 'No alarm policy for this asset: the model’s own threshold and delays.',
+    policyNone: 'No alarm policy for this asset: the detector’s own threshold and delays.',
     seasonal: {
       day: 'Daily pattern taken out before scoring: {{sensors}}.',
       week: 'Weekly pattern taken out before scoring: {{sensors}}.',

@@ -92,7 +92,7 @@ export const prediction: typeof en = {
   },
   detect: {
     policyApplied: 'Política de alarme, revisão {{revision}}, aplicada: limiar × {{factor}}.',
-    policyNone: 'Sem política de alarme para este ativo: limiar e atrasos do próprio modelo.',
+    policyNone: 'Sem política de alarme para este ativo: limiar e atrasos do próprio detector.',
     seasonal: {
       day: 'Padrão diário removido antes da pontuação: {{sensors}}.',
       week: 'Padrão semanal removido antes da pontuação: {{sensors}}.',
