@@ -31,7 +31,7 @@ const Interval = z.object({ value: z.number(), lower: z.number(), upper: z.numbe
 
 export const predict = defineOperation({
   name: 'ml.predict',
-  summary: 'Remaining useful life with its interval, from a RUL model and either explicit rows (the latest window of one asset, oldest first) or a station asset whose sensors match the model\'s feature columns by id or type.',
+  summary: 'Remaining useful life with its interval, from a RUL model and either explicit rows (the latest rows of one asset, oldest first) or a station asset whose sensors match the model\'s feature columns by id or type.',
   tag: 'ml',
   access: 'read',
   input: z.object({
@@ -51,6 +51,7 @@ export const predict = defineOperation({
   output: z.object({
     prediction: Interval.extend({ unit: z.string() }),
     interval_level: z.number(),
+    /** Rows the estimate read: the model's window and the rows before it whose windows' estimates it averages, or fewer when the asset has fewer. */
     rows_used: z.number(),
     model_info: ModelInfo,
   }),

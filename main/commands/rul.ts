@@ -5,6 +5,7 @@ import { AppError } from '../core/platform/errors';
 import { modelLoadingDisabled } from '../core/ml/runtime/backend';
 import type { TrainContext } from '../core/ml/runtime/train-context';
 import {
+  AVERAGED_ESTIMATES,
   loadRulPredictor,
   readRulModelFile,
   readRunToFailureCsv,
@@ -60,8 +61,9 @@ train
   rows kept (C-MAPSS FD001 with cap 125: 7-145 cycles, 31 rows); without a
   cap, true RUL up to half the median life and at least W rows kept.
   The figures printed at the end (RMSE, NASA score, interval coverage) are
-  those held-out estimates against the true, uncapped RUL; the interval is
-  calibrated on held-out estimates too. The model is the K networks averaged.
+  those held-out estimates, averaged as predict averages them (below),
+  against the true, uncapped RUL; the interval is calibrated on held-out
+  estimates too. The model is the K networks averaged.
 
 predict
   --model M             a model file written by smc rul train
@@ -69,10 +71,13 @@ predict
                         feature columns must be present)
   --asset-col, --time-col   default: the names used in training
   --out OUT.csv         asset,rul,lower,upper: one row per asset, in order of
-                        first appearance, from its latest rows (the model's
-                        window); an asset with fewer rows is padded by
-                        repeating its first row, as in training. lower..upper
-                        is the calibrated interval (the model's --level). rul
+                        first appearance, from its latest rows: the mean of
+                        the estimates of the windows ending at its last
+                        ${AVERAGED_ESTIMATES} rows (1 for a model saved before averaging),
+                        each less the rows since; a window short of rows is
+                        padded by repeating the asset's first row, as in
+                        training. lower..upper is the calibrated interval
+                        (the model's --level). rul
                         is within [0, cap] (at the cap: "at least cap"); upper
                         may exceed the cap: it bounds the true RUL.
 
@@ -213,7 +218,7 @@ async function train(values: Values, io: CommandIo): Promise<void> {
   ];
   io.out(`trained in ${seconds.toFixed(1)} s: ${m.members} networks, one per fold of ${m.folds} (each fitted on ${round(m.fit_units!, 1)} assets, ${round(m.inner_units!, 1)} more to pick its epoch; best epoch ${round(m.best_epoch!, 1)} on average)`);
   io.out(`features (${meta.featureCols.length}): ${meta.featureCols.join(', ')}${dropped.length ? `; dropped: ${dropped.join(', ')}` : ''}`);
-  io.out(`window ${meta.window}, cap ${meta.cap ?? 'none'}, interval level ${meta.level}`);
+  io.out(`window ${meta.window}, estimates of the last ${meta.average ?? 1} averaged, cap ${meta.cap ?? 'none'}, interval level ${meta.level}`);
   io.out(
     `cross-validated (${m.val_units} held-out assets, ${m.val_points} cuts with true RUL ${m.cut_min_rul}-${m.cut_max_rul}): RMSE ${round(m.val_rmse!)}, NASA score ${round(m.val_nasa_score!, 1)}, MAE ${round(m.val_mae!)}, bias ${round(m.val_bias!)}; interval coverage ${round(m.val_coverage!, 3)}`,
   );

@@ -269,6 +269,14 @@ describe('remaining useful life through the API', () => {
     expect(p.body.prediction.lower).toBeLessThanOrEqual(p.body.prediction.value);
     expect(p.body.prediction.upper).toBeGreaterThanOrEqual(p.body.prediction.value);
     expect(p.body.prediction.value).toBeLessThan(60); // the unit is at its last cycle: true RUL 0
+    expect(p.body.rows_used).toBe(40);
+    // The model reads its window (45) and the 4 rows before it whose windows' estimates it averages: 49 rows of 60.
+    const sixty = lines.slice(-60).map((l) => Object.fromEntries(l.split(',').map((x, i) => [header[i]!, Number(x)])));
+    const p60 = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', rows: sixty } });
+    expect(p60.status, p60.text).toBe(200);
+    expect(p60.body.rows_used).toBe(49);
+    const p49 = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', rows: sixty.slice(-49), age: 59 } });
+    expect(p49.body).toMatchObject({ prediction: p60.body.prediction, rows_used: 49 });
     // The rows with the engine's true age (cycles run before the last row): read by the model's age input.
     const aged = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', rows, age: lines.length - 2 } });
     expect(aged.status, aged.text).toBe(200);
@@ -294,6 +302,7 @@ describe('remaining useful life through the API', () => {
     const pa = await s.request('POST', '/api/v1/ml/predict', { body: { model_name: 'rul.fd001', asset_id: 'engine-31' } });
     expect(pa.status, pa.text).toBe(200);
     expect(pa.body.prediction.value).toBeCloseTo(p.body.prediction.value, 3);
+    expect(pa.body.rows_used).toBe(40);
   }, 240_000);
 });
 

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  AVERAGED_ESTIMATES,
   loadRulPredictor,
   readRulModelFile,
   readRunToFailureCsv,
@@ -131,12 +132,23 @@ describe('RUL model file', () => {
       ['window.json', JSON.stringify({ ...doc, meta: { ...doc.meta, window: -1 } }), /window must be an integer/],
       ['bands.json', JSON.stringify({ ...doc, meta: { ...doc.meta, bands: [] } }), /bands must be a non-empty list/],
       ['age.json', JSON.stringify({ ...doc, meta: { ...doc.meta, ageScale: 0 } }), /ageScale must be a positive number when present/],
+      ['average-0.json', JSON.stringify({ ...doc, meta: { ...doc.meta, average: 0 } }), /is not a RUL model: average must be an integer from 1 to 64 when present, got 0/],
+      ['average-65.json', JSON.stringify({ ...doc, meta: { ...doc.meta, average: 65 } }), /average must be an integer from 1 to 64 when present, got 65/],
+      ['average-frac.json', JSON.stringify({ ...doc, meta: { ...doc.meta, average: 2.5 } }), /average must be an integer from 1 to 64 when present, got 2\.5/],
+      ['average-text.json', JSON.stringify({ ...doc, meta: { ...doc.meta, average: '5' } }), /average must be an integer from 1 to 64 when present, got "5"/],
     ];
     expect(doc.meta.featureCols).toHaveLength(15);
     for (const [name, content, pattern] of cases) {
       if (content !== '') writeFileSync(join(dir, name), content);
       expect(() => readRulModelFile(join(dir, name)), name).toThrow(pattern);
       expect(() => readRulModelFile(join(dir, name))).toThrow(MlInputError);
+    }
+    // The error names the field, as the API's 422 shows it.
+    try {
+      readRulModelFile(join(dir, 'average-0.json'));
+      expect.unreachable();
+    } catch (err) {
+      expect((err as MlInputError).details).toEqual([expect.objectContaining({ field: 'average' })]);
     }
   });
 
@@ -159,10 +171,39 @@ describe('RUL model file', () => {
     try {
       expect(p.readsAge).toBe(false);
       const rows = Array.from({ length: 30 }, (_, r) => p.featureCols.map((c) => data.features[r * data.featureCols.length + data.featureCols.indexOf(c)]!));
-      // Blind to age: the latest window alone, whatever the age said.
-      expect(p.predict(rows)).toEqual(p.predict(rows.slice(-20), 500));
+      // Blind to age: the rows read alone, whatever the age said.
+      expect(p.predict(rows)).toEqual(p.predict(rows.slice(-p.rowsRead), 500));
     } finally {
       p.dispose();
+    }
+  });
+
+  it('still reads a model saved before averaging: its meta has no average, it predicts from the latest window alone', async () => {
+    expect(model.meta.average).toBe(AVERAGED_ESTIMATES);
+    const { average: _, ...before } = model.meta;
+    const path = join(tempDir('smc-rul-noavg-'), 'before.rul.json');
+    writeRulModelFile(path, { ...model, meta: before });
+    const back = readRulModelFile(path);
+    expect(back.meta.average).toBeUndefined();
+    const old = await loadRulPredictor(back.artifact, back.meta);
+    const one = await loadRulPredictor(model.artifact, { ...model.meta, average: 1 });
+    const now = await loadRulPredictor(model.artifact, model.meta);
+    try {
+      expect(old).toMatchObject({ window: 20, average: 1, rowsRead: 20 });
+      const rows = Array.from({ length: 60 }, (_, r) => old.featureCols.map((c) => data.features[r * data.featureCols.length + data.featureCols.indexOf(c)]!));
+      for (const n of [60, 25, 3]) {
+        const e = old.predict(rows.slice(0, n));
+        // The latest window alone: the rows before it change nothing, and it is what a model told to average one estimate gives.
+        expect(e).toEqual(old.predict(rows.slice(Math.max(0, n - 20), n), n - 1));
+        expect(e).toEqual(one.predict(rows.slice(0, n)));
+        // A model that averages gives another estimate from the same network.
+        expect(now.predict(rows.slice(0, n)).value).not.toBe(e.value);
+      }
+      expect(old.predictAssets(data)).toEqual(one.predictAssets(data));
+    } finally {
+      old.dispose();
+      one.dispose();
+      now.dispose();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignFolds, foldCount, innerSplit } from '../../../main/core/ml/rul/engine-folds';
 import { calibrateBands, intervalFor } from '../../../main/core/ml/rul/interval';
+import { averagedSeries, combineEstimates } from '../../../main/core/ml/rul/rul-average';
 import { cutFigures, heldOutCuts, type HeldOutAsset } from '../../../main/core/ml/rul/rul-evaluate';
 import { nasaScore, nasaScoreSum, rmse } from '../../../main/core/ml/rul/rul-scores';
 import { drawCuts, eligibleCuts, truncationProtocol } from '../../../main/core/ml/rul/truncation';
@@ -168,5 +169,31 @@ describe('the interval on held-out data', () => {
     expect(bandOf(again, 0).length).toBeGreaterThan(0);
     for (const [lo, hi] of bandOf(again, 0)) expect(bandOf(cuts, 0).some(([l, h]) => Math.abs(l - lo) < 1e-9 && Math.abs(h - hi) < 1e-9)).toBe(true);
     expect(JSON.stringify(bandOf(again, 1))).not.toEqual(JSON.stringify(bandOf(cuts, 1)));
+  });
+});
+
+describe('averaging an asset\'s latest estimates', () => {
+  it('ages each estimate by the rows since its window, clamps it to [0, cap], and takes the mean', () => {
+    // Newest first: 50 now, 52 one row ago (50 now), 60 two rows ago (58 now).
+    expect(combineEstimates([50, 52, 60], 125)).toBeCloseTo((50 + 51 + 58) / 3, 12);
+    // A window that foresaw failure within the rows since counts as 0, not less.
+    expect(combineEstimates([1, 0.5, 1], 125)).toBeCloseTo((1 + 0 + 0) / 3, 12);
+    expect(combineEstimates([125, 125], 125)).toBe(124.5);
+    expect(combineEstimates([300, 300], null)).toBe(299.5);
+    expect(combineEstimates([7], 125)).toBe(7);
+  });
+
+  it('gives at each row what predict gives for the history ending there, with fewer windows where it is shorter', () => {
+    const perRow = Float64Array.from([125, 120, 118, 110, 111, 100, 90, 3, 1]);
+    const out = averagedSeries(perRow, 5, 125);
+    expect(out).toHaveLength(perRow.length);
+    for (let i = 0; i < perRow.length; i++) {
+      const latest = Array.from({ length: Math.min(5, i + 1) }, (_, j) => perRow[i - j]!);
+      expect(out[i]).toBeCloseTo(combineEstimates(latest, 125), 12);
+    }
+    expect(out[0]).toBe(125);
+    expect(out[1]).toBeCloseTo((120 + 124) / 2, 12);
+    // One estimate averaged is the per-row estimate itself.
+    expect(Array.from(averagedSeries(perRow, 1, 125))).toEqual(Array.from(perRow));
   });
 });

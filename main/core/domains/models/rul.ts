@@ -7,8 +7,11 @@ import { AppError } from '../../platform/errors';
 import { DISABLED_REASON, assetSensors, type ModelsContext } from './context';
 
 // Remaining useful life of one asset from a RUL model: from rows the caller
-// sends (the latest window, oldest first) or from the station's sensors of
+// sends (its latest rows, oldest first) or from the station's sensors of
 // that asset, matched to the model's feature columns by sensor id or type.
+// The model reads its window and the few rows before it, since it averages
+// the estimates of the windows ending at the asset's last few rows
+// (`rowsRead` in all); `rows_used` says how many of those there were.
 // A model trained with the age input also reads how long the asset has run:
 // given with the rows, or, for a station asset, the grid steps since the
 // first reading of its matched sensors — which takes the asset's life to
@@ -38,7 +41,7 @@ export async function predictRul(ctx: ModelsContext, input: PredictInput): Promi
   return {
     prediction: { value: est.value, lower: est.lower, upper: est.upper, unit: String(record.params.time_unit ?? 'time steps') },
     interval_level: predictor.level,
-    rows_used: Math.min(rows.length, predictor.window),
+    rows_used: Math.min(rows.length, predictor.rowsRead),
     model_info: { model_name: record.name, model_version: record.version, method: 'rul-net', fallback: false, fallback_reason: null, fallback_code: null },
   };
 }
@@ -64,13 +67,13 @@ async function rowsFromAsset(ctx: ModelsContext, assetId: string, p: RulPredicto
     throw new MlInputError(`asset ${assetId} has no sensor for feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (match a sensor id or type to each feature column)`, { path: 'asset_id', field: 'asset_id' });
   }
   const series = [];
-  // Enough recent readings for the model's window on the common grid.
-  for (const s of matched) series.push(await ctx.readings.repo.history({ id: s!.id, key: s!.sensor_key }, {}, p.window * 4 + 16));
+  // Enough recent readings for the rows the model reads on the common grid.
+  for (const s of matched) series.push(await ctx.readings.repo.history({ id: s!.id, key: s!.sensor_key }, {}, p.rowsRead * 4 + 16));
   const m = alignSeries(series);
   const k = m.sensors.length;
   const rows: number[][] = [];
   const n = m.timestamps.length;
-  for (let r = Math.max(0, n - p.window); r < n; r++) rows.push(Array.from(m.values.subarray(r * k, (r + 1) * k)));
+  for (let r = Math.max(0, n - p.rowsRead); r < n; r++) rows.push(Array.from(m.values.subarray(r * k, (r + 1) * k)));
   const first = Math.max(...matched.map((s) => s!.first_timestamp ?? m.timestamps[0]!));
   const age = Math.max(rows.length - 1, Math.round((m.timestamps[n - 1]! - first) / m.stepMs));
   return { rows, age };

@@ -7,8 +7,12 @@ import { drawCuts, eligibleCuts, type TruncationProtocol } from './truncation';
 // The validation figures of a RUL model, all cross-validated by asset: each
 // asset is predicted by the member that never saw it (its fold's), at cuts
 // drawn by the test protocol (truncation.ts), against its true, uncapped RUL
-// — what a test set's RUL file gives. Nothing here was chosen on these
-// assets: epochs were picked on inner validation assets of the other folds.
+// — what a test set's RUL file gives. The estimate at a row is the one
+// predict returns for the history ending there: the windows ending at it and
+// at the rows before it averaged (rul-average.ts), so the figures, the bands
+// and their coverage are all of that averaged estimate. Nothing here was
+// chosen on these assets: epochs were picked on inner validation assets of
+// the other folds.
 // The interval is checked the same way: the coverage on fold k's cuts comes
 // from bands calibrated on the other folds' held-out rows only.
 //
@@ -24,7 +28,7 @@ import { drawCuts, eligibleCuts, type TruncationProtocol } from './truncation';
 export interface HeldOutAsset {
   asset: string;
   fold: number;
-  /** Predicted RUL of the window ending at each row, by the member that did not see this asset. */
+  /** Estimated RUL at each row (its window and those before it averaged, as predict does), by the member that did not see this asset. */
   predicted: Float64Array;
   capped: Float64Array;
   truth: Float64Array;

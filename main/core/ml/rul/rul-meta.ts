@@ -1,10 +1,12 @@
 import { MlInputError } from '../ml-errors';
+import { isAverageCount, MAX_AVERAGED_ESTIMATES } from './rul-average';
 
 // Everything besides the network that a RUL model needs to predict, as plain
 // JSON: which columns it reads and how they are standardised, the window and
-// its smoothing, the target scale and cap, and the calibrated interval. It is
-// stored next to the weights (registry row, model file) and checked on load,
-// so a damaged or foreign file is refused with a message instead of a crash.
+// its smoothing, the estimates averaged, the target scale and cap, and the
+// calibrated interval. It is stored next to the weights (registry row, model
+// file) and checked on load, so a damaged or foreign file is refused with a
+// message instead of a crash.
 
 /** One band of predicted RUL with the residual offsets that make its interval. */
 export type IntervalBand = {
@@ -51,10 +53,17 @@ export type RulModelMeta = {
    * Models saved before it existed lack it and read the features alone.
    */
   ageScale?: number;
+  /**
+   * Estimates averaged per asset: those of the windows ending at its last
+   * `average` rows, each aged by the rows since (rul-average.ts). Models
+   * saved before it existed lack it and give the latest window's estimate
+   * alone (1).
+   */
+  average?: number;
 };
 
-function fail(source: string, what: string): never {
-  throw new MlInputError(`${source} is not a RUL model: ${what}`, { path: source });
+function fail(source: string, what: string, field?: string): never {
+  throw new MlInputError(`${source} is not a RUL model: ${what}`, { path: source, ...(field === undefined ? {} : { field }) });
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -80,6 +89,7 @@ export function parseRulMeta(value: unknown, source: string): RulModelMeta {
   if (!isNum(m.minCorrelation)) fail(source, 'minCorrelation must be a number');
   if (!Array.isArray(m.droppedConstant) || !Array.isArray(m.droppedUninformative)) fail(source, 'dropped column lists missing');
   if (m.ageScale !== undefined && (!isNum(m.ageScale) || m.ageScale <= 0)) fail(source, 'ageScale must be a positive number when present');
+  if (m.average !== undefined && !isAverageCount(m.average)) fail(source, `average must be an integer from 1 to ${MAX_AVERAGED_ESTIMATES} when present, got ${JSON.stringify(m.average)}`, 'average');
   const bands = m.bands;
   if (!Array.isArray(bands) || bands.length === 0) fail(source, 'bands must be a non-empty list');
   for (const [i, b] of bands.entries()) {
