@@ -22,7 +22,8 @@ import { systemClock, type Clock } from './platform/clock';
 import { dbFileIn, openDatabase, type Db } from './platform/db';
 import { createDiskGuard, type DiskGuardOptions } from './platform/disk-space';
 import { createLogger, type Logger } from './platform/log';
-import { walSync } from './platform/wal-sync';
+import { startWalCheckpointer } from './platform/wal-checkpointer';
+import { walSync, type CommitSync } from './platform/wal-sync';
 import { sequence } from './platform/migrate';
 import { initial } from './platform/migrations/0001-initial';
 import { StationMetrics } from './platform/metrics';
@@ -95,11 +96,18 @@ function setupPlatform(config: StationConfig, opts: StationOptions) {
   const db = openDatabase(dbFile, { synchronous: config.dbSynchronous, migrations: MIGRATIONS, onWarning: (m) => log.warn(m) });
   // Migrations ran under the configured mode. From here on a full-durability station commits with
   // synchronous=NORMAL and the write queue fsyncs the WAL off the serving thread before acknowledging.
-  const commitSync = config.dbSynchronous === 'full' ? walSync(dbFile) : undefined;
-  if (commitSync) db.pragma('synchronous = NORMAL');
+  const walSynced = config.dbSynchronous === 'full' ? walSync(dbFile) : undefined;
+  if (walSynced) db.pragma('synchronous = NORMAL');
+  // Checkpoints run on a worker thread, told of every commit as its fsync starts (wal-checkpointer.ts).
+  const checkpointer = walSynced ? startWalCheckpointer(db, dbFile, log.child({ sub: 'db' })) : undefined;
+  const commitSync: CommitSync | undefined = walSynced && checkpointer ? {
+    sync: () => { checkpointer.noteCommit(); return walSynced.sync(); },
+    syncNow: () => { checkpointer.noteCommit(); walSynced.syncNow(); },
+    close: () => walSynced.close(),
+  } : walSynced;
   const metrics = new StationMetrics(dbFile);
   const disk = createDiskGuard({ dir: config.dataDir, floorMb: config.diskFloorMb, ...opts.disk });
-  return { log, clock, db, dbFile, metrics, disk, commitSync };
+  return { log, clock, db, dbFile, metrics, disk, commitSync, checkpointer };
 }
 
 function setupDomains(platform: ReturnType<typeof setupPlatform>, backbone: Backbone, config: StationConfig, opts: StationOptions, station: () => string) {
@@ -206,6 +214,7 @@ export async function createStation(config: StationConfig, opts: StationOptions 
       await backbone.dispatcher.stop();
       for (const m of [...domains.modules].reverse()) await m.stop?.();
       backbone.writer.close();
+      await platform.checkpointer?.close();
       db.close();
       unlock?.();
     },
