@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addCounts, metricsOf, rowCounts, rowMetrics } from '../../eval/metrics';
+import { CMAPSS, cmapssCases } from '../../eval/datasets';
 
 // The evaluation's row figures on examples worked by hand.
 
@@ -50,5 +51,24 @@ describe('evaluation metrics', () => {
     expect(m).toMatchObject({ f1: 0, far: 0, mar: 0, onsetsPer1000: 0 });
     expect(rowMetrics([1, 1], [1, 1])).toMatchObject({ f1: 1, far: 0, mar: 0 });
     expect(() => rowCounts([1], [1, 0])).toThrow(/length/);
+  });
+
+  it('scores a C-MAPSS engine on its healthy plateau and its last 30 cycles only', () => {
+    const cases = cmapssCases();
+    expect(cases).toHaveLength(100);
+    let healthy = 0;
+    for (const c of cases) {
+      const n = c.labels.length;
+      for (let i = 0; i < n; i++) {
+        const left = n - 1 - i;
+        const expected = i >= CMAPSS.trainCycles && (left < CMAPSS.failingCycles || left >= CMAPSS.healthyRul) ? 1 : 0;
+        expect(c.scored[i], `${c.name} row ${i}`).toBe(expected);
+        expect(c.labels[i]).toBe(left < CMAPSS.failingCycles ? 1 : 0);
+        expect(c.scoredAfterTraining![i]).toBe(i >= CMAPSS.trainCycles ? 1 : 0);
+        if (expected && !c.labels[i]) healthy++;
+      }
+    }
+    // Engines of more than 80 + 125 cycles have healthy rows after training.
+    expect(healthy).toBeGreaterThan(1000);
   });
 });
