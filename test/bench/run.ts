@@ -29,7 +29,7 @@ function singleBody(i: number): string {
   return JSON.stringify({ sensor_id: 'single', timestamp: T0 + i, value: 1 });
 }
 
-async function stationFigures(raw: RawInserts, emptyGet: number, emptyPost64: (seconds: number) => Promise<number>): Promise<void> {
+async function stationFigures(raw: RawInserts, emptyGet: number, emptyPost64: (seconds: number) => Promise<number>, emptyGet64: (seconds: number) => Promise<number>): Promise<void> {
   const dir = tempDir('smc-bench-');
   const station = await spawnServe(['--port', '0', '--data-dir', dir], {
     SMC_BOOTSTRAP_KEY: ADMIN_KEY, SMC_SIGN_IN_LINK: 'false', SMC_RATE_LIMIT_PER_MINUTE: '10000000', SMC_LOG_LEVEL: 'warn',
@@ -91,6 +91,14 @@ async function stationFigures(raw: RawInserts, emptyGet: number, emptyPost64: (s
       metric: 'ingest: one reading per request, 64 clients', value: singles.value, unit: 'req/s', reference: 'empty POST route, 64 clients', refValue: singles.refValue, ratio: singles.ratio,
       note: `median of ${ROUNDS} rounds of ${ROUND_SECONDS} s, each against the empty route measured just before it, ratios ${singles.ratios.map((r) => r.toFixed(2)).join(' / ')}; p99 ${singleP99.join(' / ')} ms; durable group commit`,
       target: atLeast(0.6),
+    });
+    // What any route of the station reaches under the same 64 clients: its public GET /health (no body,
+    // no key, no database) against the empty GET route. Security headers, hooks, rate limit, metrics and
+    // correlation ids are all the difference; the single-reading ratio cannot rise above this one.
+    const stack = await interleaved(3, () => emptyGet64(2), async () => (await cannon({ url: `${station.url}/health`, connections: 64, duration: 2 })).requests.average);
+    record({
+      metric: 'station GET /health, 64 clients (the request stack alone)', value: stack.value, unit: 'req/s', reference: 'empty GET route, 64 clients', refValue: stack.refValue, ratio: stack.ratio,
+      note: `median of 3 rounds of 2 s, each against the empty route just before it, ratios ${stack.ratios.map((r) => r.toFixed(2)).join(' / ')}; the ceiling of the single-reading figure above`,
     });
 
     const page = await sequentialLatency(300, () => fetch(`${station.url}/api/v1/readings?sensor_id=bench-3&limit=100`, { headers }));
@@ -165,7 +173,8 @@ async function main() {
   })).requests.average;
   record({ metric: 'reference: empty fastify POST route, 64 clients', value: await emptyPost64(DURATION), unit: 'req/s', note: 'one reading\'s JSON per request, as the station gets it; measured again before each single-reading round' });
 
-  await section('station', () => stationFigures(raw, emptyGet, emptyPost64));
+  const emptyGet64 = async (seconds: number) => (await cannon({ url: `${empty.url}/empty`, connections: 64, duration: seconds })).requests.average;
+  await section('station', () => stationFigures(raw, emptyGet, emptyPost64, emptyGet64));
   empty.child.kill();
   await section('scored ingest', () => scoredIngest(raw4));
   if (process.env.BENCH_LARGE !== '0') await section('large store', async () => (await import('./large-store')).benchLargeStore(LARGE));
