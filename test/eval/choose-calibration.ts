@@ -4,7 +4,7 @@ import { fitAndScore } from '../../main/core/ml/anomaly/fit-and-score';
 import { ensureBackend } from '../../main/core/ml/runtime/backend';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
 import { allCases, type EvalCase } from './datasets';
-import { addCounts, metricsOf, rowCounts, type RowCounts } from './metrics';
+import { addCounts, metricsOf, rowCounts, severalSensorObjective, type RowCounts } from './metrics';
 import { corpusScore, scoreAnomalyColumn, type NabFileScore } from './nab-scorer';
 import { replayAlarm } from './replay';
 
@@ -98,7 +98,7 @@ const show = (f: Figures) =>
   `NAB ${f.nab.toFixed(1)}, C-MAPSS ${f.cmapss.f1.toFixed(3)}/${(100 * f.cmapss.far).toFixed(1)} %, AI4I ${f.ai4i.f1.toFixed(3)}/${(100 * f.ai4i.far).toFixed(1)} %`;
 
 const univariate = (f: Figures) => f.nab / 100;
-const multivariate = (f: Figures) => (f.cmapss.f1 - f.cmapss.far + (f.ai4i.f1 - f.ai4i.far)) / 2;
+const multivariate = (f: Figures) => severalSensorObjective(f.cmapss, f.ai4i);
 
 async function main(): Promise<void> {
   await ensureBackend();

@@ -64,3 +64,13 @@ export function metricsOf(c: RowCounts): RowMetrics {
 export function rowMetrics(flagged: ArrayLike<number>, labels: ArrayLike<number>, scored?: ArrayLike<number>): RowMetrics {
   return metricsOf(rowCounts(flagged, labels, scored));
 }
+
+/**
+ * What the constants of models of several sensors are chosen by
+ * (test/eval/choose-calibration.ts, choose-baseline.ts): the mean of F1 -
+ * false-alarm rate over C-MAPSS and AI4I. F1 rewards finding the faults; the
+ * false-alarm rate is the share of normal rows an operator is paged on.
+ */
+export function severalSensorObjective(cmapss: { f1: number; far: number }, ai4i: { f1: number; far: number }): number {
+  return (cmapss.f1 - cmapss.far + (ai4i.f1 - ai4i.far)) / 2;
+}
