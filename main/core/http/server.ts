@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyCookie from '@fastify/cookie';
 import { IMPORT_CONTENT_TYPES } from '../../../contract/imports';
 import { hasAccess } from '../../../contract';
@@ -21,6 +20,7 @@ import { frameworkErrorHandler, installErrorHandling, MAX_PARAM_LENGTH } from '.
 import type { IdempotencyStore } from './idempotency-store';
 import { DEFAULT_LIMITS, installLimits, type LimitOptions } from './limits';
 import { mountContract } from './mount-contract';
+import { installRateLimit } from './rate-limit';
 
 export interface ServerDeps {
   config: StationConfig;
@@ -134,14 +134,13 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
     done();
   });
 
-  await app.register(fastifyRateLimit, {
-    global: true,
-    timeWindow: 60_000,
-    keyGenerator: (req: FastifyRequest) => (req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${req.ip}`),
-    max: (req: FastifyRequest) => (req.principal ? (req.principal.rateLimitPerMinute ?? config.rateLimitPerMinute) : Math.max(600, config.rateLimitPerMinute)),
-    errorResponseBuilder: (req: FastifyRequest, ctx: { after: string; max: number }) =>
-      new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded${req.principal ? ` for '${req.principal.name}'` : ''}; retry in ${ctx.after}`, { limit_per_minute: ctx.max, retry_after: ctx.after }),
+  // After the hook that authenticates: a caller is counted under its key or session, else its address.
+  const rate = installRateLimit(app, {
+    keyOf: (req) => (req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${req.ip}`),
+    limitOf: (req) => (req.principal ? (req.principal.rateLimitPerMinute ?? config.rateLimitPerMinute) : Math.max(600, config.rateLimitPerMinute)),
+    message: (req, limit, retryAfterS) => `rate limit of ${limit} requests per minute exceeded${req.principal ? ` for '${req.principal.name}'` : ''}; retry in ${retryAfterS} s`,
   });
+  app.addHook('onClose', async () => rate.close());
 
   await app.register(fastifySwagger, {
     openapi: {

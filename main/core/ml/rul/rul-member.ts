@@ -20,11 +20,20 @@ export interface NetTuning {
   learningRate: number;
   /** Epochs without a better inner-validation RMSE before a network stops. */
   patience: number;
+  /** The layers (rul-net.ts NetShape): hidden units, L2 on the first, the per-row mix, the temporal convolutions. */
   hidden: readonly number[];
   l2: number;
-  /** Sensor combinations computed at every row before the window is flattened (0: none). */
   mix: number;
   mixActivation: 'linear' | 'relu';
+  conv: readonly (readonly [number, number])[];
+  /** Training loss (rul-net.ts: Huber's within HUBER_DELTA). */
+  loss: 'meanSquaredError' | 'huber';
+  /**
+   * Weight an epoch's candidate gives the previous candidate: 0 scores (and
+   * keeps) each epoch's own weights, 0.7 a running average of the weights over
+   * epochs (its last epochs' mostly), damping where the last batches left them.
+   */
+  weightAverage: number;
   /** Share of the windows far beyond the cap (true RUL > 1.5 cap) drawn into each epoch. */
   farKeep: number;
   /** Feed each row's age (rows since the history's first) as one more column (windows.ts `withAge`). */
@@ -109,9 +118,10 @@ export async function trainMember(fit: AssetWindows, inner: AssetWindows, cfg: M
   // Windows far beyond the cap all carry the cap as target and say the same thing
   // (healthy); a fresh share of them per epoch keeps that lesson at less cost.
   const far = Uint8Array.from(fit.truth.flatMap((t) => Array.from(t, (v) => (cfg.cap !== null && v > 1.5 * cfg.cap ? 1 : 0))));
-  const model = buildRulNet(window, k, seed, cfg.learningRate, cfg.hidden, cfg.l2, cfg.mix, cfg.mixActivation);
+  const model = buildRulNet(window, k, seed, cfg.learningRate, cfg, cfg.loss);
   let best: { rmse: number; epoch: number; weights: tf.Tensor[] } | null = null;
   let epochsRun = 0;
+  let average: tf.Tensor[] | null = null;
   try {
     const rand = seededRandom(seed ^ 0x5f3759df);
     const onBatchEnd = async () => {
@@ -134,14 +144,29 @@ export async function trainMember(fit: AssetWindows, inner: AssetWindows, cfg: M
         throwIfCancelled(ctx);
       }
       epochsRun = epoch + 1;
+      // With weight averaging the epoch's candidate is the running average; training goes on from the epoch's own weights.
+      let current: tf.Tensor[] | null = null;
+      if (cfg.weightAverage > 0) {
+        const now = model.getWeights().map((w) => w.clone());
+        const previous: tf.Tensor[] | null = average;
+        const next: tf.Tensor[] = previous === null ? now.map((w) => w.clone()) : previous.map((a, i) => tf.tidy(() => a.mul(cfg.weightAverage).add(now[i]!.mul(1 - cfg.weightAverage))));
+        previous?.forEach((w) => w.dispose());
+        average = next;
+        current = now;
+        model.setWeights(next);
+      }
       const score = protocolRmse(predictAssets(model, inner, scale, cfg.cap), inner, cfg.protocol);
       report(epoch + 1, score);
-      if (best === null || score < best.rmse) {
+      const improved = best === null || score < best.rmse;
+      if (improved) {
         best?.weights.forEach((w) => w.dispose());
         best = { rmse: score, epoch: epoch + 1, weights: model.getWeights().map((w) => w.clone()) };
-      } else if (epoch + 1 - best.epoch >= cfg.patience) {
-        break;
       }
+      if (current !== null) {
+        model.setWeights(current);
+        current.forEach((w) => w.dispose());
+      }
+      if (!improved && epoch + 1 - best!.epoch >= cfg.patience) break;
     }
     model.setWeights(best!.weights);
     return { model, bestEpoch: best!.epoch, epochsRun, innerRmse: best!.rmse };
@@ -151,5 +176,6 @@ export async function trainMember(fit: AssetWindows, inner: AssetWindows, cfg: M
     throw err;
   } finally {
     best?.weights.forEach((w) => w.dispose());
+    average?.forEach((w) => w.dispose());
   }
 }

@@ -3,69 +3,109 @@ import { seedSequence } from '../runtime/random';
 import { writeWindow } from './windows';
 
 // The network: the same 8 linear combinations of the sensors at every row of
-// the window (a convolution of width one, which the WebAssembly backend can
-// train, unlike wider ones), flattened into two small ReLU layers and a
-// linear output (RUL / scale). C-MAPSS has ~15k training windows from under 80
+// the window (a convolution of width one), then temporal convolutions along
+// the rows (RUL_TUNING: two), flattened into two small ReLU layers and a
+// linear output (RUL / scale). The WebAssembly backend cannot train TF.js
+// convolution layers (it has no Conv2DBackpropFilter kernel), so each
+// convolution is built from reshapes and a Dense layer (`patchConv`), with
+// a stride of its width. C-MAPSS has ~15k training windows from under 80
 // engines, so capacity must be held back: 128/64 units without
 // regularisation memorise the engines (train RMSE 5, validation 18); with L2
-// on the first layer 64/32 units generalise. Convolutions would suit the
-// data, but the WebAssembly backend cannot train them (it has no
-// Conv2DBackpropFilter kernel). A single net's error depends much on its
-// initialisation and on which engines it saw, so the model is an ensemble:
-// the nets of the cross-validation folds, averaged in one network
-// (`ensembleNet`), which loads, saves and predicts as one model.
+// on the first layer 64/32 units generalise. A single net's error depends
+// much on its initialisation and on which engines it saw, so the model is an
+// ensemble: the nets of the cross-validation folds, averaged in one network
+// (`ensembleNet`), which loads, saves and predicts as one model. Every layer
+// is named by its role, so the ensemble finds each member's weights by name.
 
 export const HIDDEN_UNITS = [64, 32] as const;
 export const L2 = 1e-3;
 
-export function buildRulNet(window: number, k: number, seed: number, learningRate: number, hidden: readonly number[] = HIDDEN_UNITS, l2: number = L2, mix = 0, mixActivation: 'linear' | 'relu' = 'linear'): tf.Sequential {
-  const seeds = seedSequence(seed);
-  const init = () => tf.initializers.glorotUniform({ seed: seeds() });
-  const model = tf.sequential();
-  if (mix > 0) {
-    // The same few combinations of the sensors at every row (a convolution of width one).
-    model.add(tf.layers.dense({ inputShape: [window, k], units: mix, activation: mixActivation, kernelInitializer: init() }));
-    model.add(tf.layers.flatten());
-  } else {
-    model.add(tf.layers.flatten({ inputShape: [window, k] }));
+/** The layers of a network before its output, as RUL_TUNING (rul-member.ts NetTuning) sets them. */
+export interface NetShape {
+  hidden: readonly number[];
+  l2: number;
+  /** Sensor combinations computed at every row (0: none). */
+  mix: number;
+  mixActivation: 'linear' | 'relu';
+  /** Temporal convolutions after the mix, in order, each [width (rows, stride too), filters] (none: no convolution). */
+  conv: readonly (readonly [number, number])[];
+}
+
+export const NET_SHAPE: NetShape = { hidden: HIDDEN_UNITS, l2: L2, mix: 0, mixActivation: 'linear', conv: [] };
+
+type Init = () => ReturnType<typeof tf.initializers.glorotUniform> | undefined;
+
+/**
+ * A convolution along the window's rows with a stride of its width, built
+ * from layers the WebAssembly backend trains fast: the rows regrouped into
+ * consecutive patches of `width` rows (a reshape, after dropping the oldest
+ * rows that do not fill one), and one Dense layer reading each patch, the
+ * same for all. `rows` x `cols` in, floor(rows / width) x `filters` out.
+ * (Overlapping patches, from crops of the window side by side, took four
+ * to five times as long per epoch: slicing is slow on that backend.)
+ */
+function patchConv(x: tf.SymbolicTensor, rows: number, cols: number, width: number, filters: number, name: string, init: Init): tf.SymbolicTensor {
+  const patches = Math.floor(rows / width);
+  let y = x;
+  if (patches * width < rows) {
+    const image = tf.layers.reshape({ targetShape: [rows, cols, 1], name: `${name}_in` }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.cropping2D({ cropping: [[rows - patches * width, 0], [0, 0]], name: `${name}_crop` }).apply(image) as tf.SymbolicTensor;
   }
-  hidden.forEach((units, i) => {
-    model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(), ...(i === 0 ? { kernelRegularizer: tf.regularizers.l2({ l2 }) } : {}) }));
+  y = tf.layers.reshape({ targetShape: [patches, width * cols], name: `${name}_patches` }).apply(y) as tf.SymbolicTensor;
+  return tf.layers.dense({ units: filters, activation: 'relu', kernelInitializer: init(), name }).apply(y) as tf.SymbolicTensor;
+}
+
+/** The network's layers from `input` (window x k) to its output; every layer named `prefix` + its role, so another copy can find its weights. */
+function netLayers(input: tf.SymbolicTensor, window: number, k: number, shape: NetShape, prefix: string, init: Init, regularise: boolean): tf.SymbolicTensor {
+  let x = input;
+  let cols = k;
+  let rows = window;
+  if (shape.mix > 0) {
+    // The same few combinations of the sensors at every row (a convolution of width one).
+    x = tf.layers.dense({ units: shape.mix, activation: shape.mixActivation, kernelInitializer: init(), name: `${prefix}mix` }).apply(x) as tf.SymbolicTensor;
+    cols = shape.mix;
+  }
+  shape.conv.forEach(([w, filters], i) => {
+    const width = Math.max(1, Math.min(w, rows));
+    x = patchConv(x, rows, cols, width, filters, `${prefix}conv${i + 1}`, init);
+    rows = Math.floor(rows / width);
+    cols = filters;
   });
-  model.add(tf.layers.dense({ units: 1, kernelInitializer: init() }));
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  x = tf.layers.flatten({ name: `${prefix}flat` }).apply(x) as tf.SymbolicTensor;
+  shape.hidden.forEach((units, i) => {
+    const reg = i === 0 && regularise ? { kernelRegularizer: tf.regularizers.l2({ l2: shape.l2 }) } : {};
+    x = tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(), name: `${prefix}dense${i + 1}`, ...reg }).apply(x) as tf.SymbolicTensor;
+  });
+  return tf.layers.dense({ units: 1, kernelInitializer: init(), name: `${prefix}out` }).apply(x) as tf.SymbolicTensor;
+}
+
+/** Huber's loss: quadratic within this (RUL / scale: 0.1 of the cap, 12.5 cycles at 125), linear beyond. */
+export const HUBER_DELTA = 0.1;
+
+export function buildRulNet(window: number, k: number, seed: number, learningRate: number, shape: NetShape = NET_SHAPE, loss: 'meanSquaredError' | 'huber' = 'meanSquaredError'): tf.LayersModel {
+  const seeds = seedSequence(seed);
+  const init: Init = () => tf.initializers.glorotUniform({ seed: seeds() });
+  const input = tf.input({ shape: [window, k], name: 'windows' });
+  const model = tf.model({ inputs: input, outputs: netLayers(input, window, k, shape, '', init, true) });
+  const lossFn = loss === 'huber' ? (y: tf.Tensor, p: tf.Tensor) => tf.losses.huberLoss(y, p, undefined, HUBER_DELTA) : loss;
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: lossFn });
   return model;
 }
 
 /**
  * One network that averages the outputs of trained members built by
- * `buildRulNet`: each member's layers rebuilt as one branch from the shared
- * input, carrying its weights, and an average. The members are left untouched.
+ * `buildRulNet` with this shape: each member's layers rebuilt as one branch
+ * from the shared input, carrying its weights, and an average. The members
+ * are left untouched.
  */
-export function ensembleNet(members: tf.LayersModel[], window: number, k: number): tf.LayersModel {
+export function ensembleNet(members: tf.LayersModel[], window: number, k: number, shape: NetShape = NET_SHAPE): tf.LayersModel {
   const input = tf.input({ shape: [window, k] });
-  const copies: { layer: tf.layers.Layer; from: tf.layers.Layer }[] = [];
-  const outputs = members.map((m, i) => {
-    let x = input;
-    m.layers.forEach((from, j) => {
-      const name = `member${i + 1}_${j + 1}`;
-      let layer: tf.layers.Layer;
-      if (from.getClassName() === 'Flatten') {
-        layer = tf.layers.flatten({ name });
-      } else if (from.getClassName() === 'Dense') {
-        const cfg = from.getConfig() as { units: number; activation: string };
-        layer = tf.layers.dense({ units: cfg.units, activation: cfg.activation as 'relu' | 'linear', name });
-        copies.push({ layer, from });
-      } else {
-        throw new Error(`a RUL network has no ${from.getClassName()} layer`);
-      }
-      x = layer.apply(x) as tf.SymbolicTensor;
-    });
-    return x;
-  });
+  const outputs = members.map((_, i) => netLayers(input, window, k, shape, `member${i + 1}_`, () => undefined, false));
   const output = outputs.length === 1 ? outputs[0]! : (tf.layers.average({ name: 'mean' }).apply(outputs) as tf.SymbolicTensor);
   const model = tf.model({ inputs: input, outputs: output });
-  for (const { layer, from } of copies) layer.setWeights(from.getWeights());
+  members.forEach((m, i) => {
+    for (const from of m.layers) if (from.weights.length > 0) model.getLayer(`member${i + 1}_${from.name}`).setWeights(from.getWeights());
+  });
   return model;
 }
 
