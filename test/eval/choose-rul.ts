@@ -5,6 +5,7 @@ import { rmse } from '../../main/core/ml/rul/rul-scores';
 import type { RunToFailureData } from '../../main/core/ml/rul/run-to-failure-csv';
 import { ensureBackend } from '../../main/core/ml/runtime/backend';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
+import { rowsOfUnits } from '../helpers/ml-data';
 
 // The choosing script of the RUL model's settings (train-rul.ts RUL_TUNING,
 // rul-net.ts). It reads NASA C-MAPSS FD001 engines 1-50 ONLY: rows of
@@ -73,22 +74,7 @@ const CANDIDATES: Record<string, Partial<RulTuning> & { epochs?: number }> = {
 
 /** Engines 1-50 of FD001 only: every row of engines 51-100 is left out. */
 export function devEngines(data: RunToFailureData): RunToFailureData {
-  const f = data.featureCols.length;
-  const keep: number[] = [];
-  for (let r = 0; r < data.assets.length; r++) {
-    const u = Number(data.assets[r]);
-    if (Number.isInteger(u) && u >= 1 && u <= LAST_DEV_ENGINE) keep.push(r);
-  }
-  const features = new Float32Array(keep.length * f);
-  keep.forEach((r, i) => features.set(data.features.subarray(r * f, r * f + f), i * f));
-  return {
-    assetCol: data.assetCol,
-    timeCol: data.timeCol,
-    featureCols: [...data.featureCols],
-    assets: keep.map((r) => data.assets[r]!),
-    time: Float64Array.from(keep, (r) => data.time[r]!),
-    features,
-  };
+  return rowsOfUnits(data, (u) => Number.isInteger(u) && u >= 1 && u <= LAST_DEV_ENGINE);
 }
 
 /** RMSE and bias of the cuts whose true RUL is in [lo, hi). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunToFailureData } from '../../main/core/ml/rul/run-to-failure-csv';
 import { ROOT, type TestStation } from './station';
 
 // Real data for model tests, from the project's own copies under
@@ -47,6 +48,15 @@ export function cmapssCsv(units?: (u: number) => boolean): string {
   const lines = readFileSync(join(DATASETS, 'cmapss', 'train_FD001.txt'), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const rows = lines.map((l) => l.split(/\s+/)).filter((c) => !units || units(Number(c[0])));
   return [header, ...rows.map((c) => c.join(','))].join('\n');
+}
+
+/** The rows of run-to-failure data whose asset, read as a number, passes `keep` (C-MAPSS: engine numbers). */
+export function rowsOfUnits(d: RunToFailureData, keep: (unit: number) => boolean): RunToFailureData {
+  const f = d.featureCols.length;
+  const rows = d.assets.flatMap((a, i) => (keep(Number(a)) ? [i] : []));
+  const features = new Float32Array(rows.length * f);
+  rows.forEach((r, i) => features.set(d.features.subarray(r * f, r * f + f), i * f));
+  return { ...d, assets: rows.map((r) => d.assets[r]!), time: Float64Array.from(rows, (r) => d.time[r]!), features };
 }
 
 /** Polls a training job until it leaves queued/running. */

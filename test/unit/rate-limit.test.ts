@@ -1,11 +1,12 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { FixedWindowCounter, installRateLimit, WINDOW_MS } from '../../main/core/http/rate-limit';
+import { installRateLimit, MAX_KEYS, WINDOW_MS } from '../../main/core/http/rate-limit';
+import { FixedWindowCounter } from '../../main/core/platform/fixed-window';
 import { installErrorHandling } from '../../main/core/http/error-handler';
 
 describe('fixed-window counter', () => {
   it('counts per key and starts a new window once the old one has passed', () => {
-    const c = new FixedWindowCounter();
+    const c = new FixedWindowCounter(WINDOW_MS, MAX_KEYS);
     expect(c.hit('a', 0).count).toBe(1);
     expect(c.hit('a', 10).count).toBe(2);
     expect(c.hit('b', 10).count).toBe(1);
@@ -16,7 +17,7 @@ describe('fixed-window counter', () => {
   });
 
   it('holds at most its number of keys, dropping expired windows first, else the oldest', () => {
-    const c = new FixedWindowCounter(10);
+    const c = new FixedWindowCounter(WINDOW_MS, 10);
     for (let i = 0; i < 10; i++) c.hit(`k${i}`, i * 1000);
     // None has expired: the oldest tenth goes, and the newest keep their counts.
     c.hit('new', 20_000);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors';
+import { FixedWindowCounter } from '../platform/fixed-window';
 
 // Requests per minute per caller: a fixed window of WINDOW_MS per key (an
 // API key or session by its id, an anonymous caller by its address), the
@@ -30,50 +31,9 @@ export interface RateLimitOptions {
   maxKeys?: number;
 }
 
-interface Window {
-  count: number;
-  resetAt: number;
-}
-
-export class FixedWindowCounter {
-  private readonly windows = new Map<string, Window>();
-  constructor(private readonly maxKeys = MAX_KEYS) {}
-
-  /** Counts one request under `key` at `now`; returns its window after counting. */
-  hit(key: string, now: number): Window {
-    let w = this.windows.get(key);
-    if (w === undefined) {
-      if (this.windows.size >= this.maxKeys) this.evict(now);
-      w = { count: 0, resetAt: now + WINDOW_MS };
-      this.windows.set(key, w);
-    } else if (now >= w.resetAt) {
-      w.count = 0;
-      w.resetAt = now + WINDOW_MS;
-    }
-    w.count++;
-    return w;
-  }
-
-  /** Drops expired windows; when none had expired, the oldest-made tenth. */
-  evict(now: number): void {
-    const before = this.windows.size;
-    for (const [k, w] of this.windows) if (now >= w.resetAt) this.windows.delete(k);
-    if (this.windows.size < before) return;
-    let drop = Math.max(1, Math.floor(before / 10));
-    for (const k of this.windows.keys()) {
-      if (drop-- <= 0) break;
-      this.windows.delete(k);
-    }
-  }
-
-  get size(): number {
-    return this.windows.size;
-  }
-}
-
 /** Installs the limit as an onRequest hook; call it after the hook that authenticates, so the caller is known. */
 export function installRateLimit(app: FastifyInstance, o: RateLimitOptions): { close: () => void; counter: FixedWindowCounter } {
-  const counter = new FixedWindowCounter(o.maxKeys);
+  const counter = new FixedWindowCounter(WINDOW_MS, o.maxKeys ?? MAX_KEYS);
   const now = o.now ?? Date.now;
   // Expired windows go within a window's time, so an address seen once is not kept for ever.
   const sweep = setInterval(() => counter.evict(now()), WINDOW_MS);

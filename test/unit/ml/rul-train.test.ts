@@ -5,6 +5,7 @@ import { AVERAGED_ESTIMATES, loadRulPredictor, readRunToFailureCsv, trainRulMode
 import { MlInputError } from '../../../main/core/ml/ml-errors';
 import { tf } from '../../../main/core/ml/runtime/backend';
 import { quietContext, TrainingCancelled, type TrainProgress } from '../../../main/core/ml/runtime/train-context';
+import { rowsOfUnits } from '../../helpers/ml-data';
 
 // The RUL model on real data: NASA C-MAPSS FD001, 100 turbofan engines run to
 // failure. Training cross-validates by engine: every engine is held out once,
@@ -16,15 +17,6 @@ import { quietContext, TrainingCancelled, type TrainProgress } from '../../../ma
 const FD001 = readFileSync(join(__dirname, '..', '..', '..', 'assets', 'datasets', 'cmapss', 'train_FD001.txt'), 'utf8');
 const CAP = 125;
 const data = readRunToFailureCsv(FD001, { assetCol: 'c1', timeCol: 'c2', headerless: true });
-
-/** The rows of the given engines only. */
-function units(d: RunToFailureData, keep: (unit: number) => boolean): RunToFailureData {
-  const f = d.featureCols.length;
-  const rows = d.assets.flatMap((a, i) => (keep(Number(a)) ? [i] : []));
-  const features = new Float32Array(rows.length * f);
-  rows.forEach((r, i) => features.set(d.features.subarray(r * f, r * f + f), i * f));
-  return { ...d, assets: rows.map((r) => d.assets[r]!), time: Float64Array.from(rows, (r) => d.time[r]!), features };
-}
 
 /** Rows of one engine in the predictor's column order. */
 function engineRows(p: RulPredictor, unit: number): number[][] {
@@ -168,7 +160,7 @@ describe('RUL model trained on C-MAPSS FD001', () => {
   });
 
   it('scores every asset of a data set from its latest rows, in first-appearance order', () => {
-    const subset = units(data, (u) => u % 10 === 3);
+    const subset = rowsOfUnits(data, (u) => u % 10 === 3);
     // Rows out of time order and engines interleaved: grouping and sorting are the predictor's job.
     const order = Array.from(subset.assets.keys()).reverse();
     const f = subset.featureCols.length;
@@ -206,7 +198,7 @@ describe('RUL model trained on C-MAPSS FD001', () => {
 });
 
 describe('RUL training', () => {
-  const small = units(data, (u) => u <= 12);
+  const small = rowsOfUnits(data, (u) => u <= 12);
 
   it('is reproducible from its seed', async () => {
     const run = async (seed: number) => {
@@ -247,7 +239,7 @@ describe('RUL training', () => {
   }, 60_000);
 
   it('needs at least two assets, and refuses bad options', async () => {
-    const one = units(data, (u) => u === 1);
+    const one = rowsOfUnits(data, (u) => u === 1);
     await expect(trainRulModel(one, {}, quietContext())).rejects.toThrow(/1 asset in column 'c1'; need at least 2, so that whole assets can be held out for validation/);
     await expect(trainRulModel(small, { window: 0 }, quietContext())).rejects.toThrow(/window must be an integer/);
     await expect(trainRulModel(small, { cap: -1 }, quietContext())).rejects.toThrow(/cap must be a positive number/);
@@ -259,7 +251,7 @@ describe('RUL training', () => {
   });
 
   it('trains with two assets (one held out) and stops when cancelled', async () => {
-    const two = units(data, (u) => u <= 2);
+    const two = rowsOfUnits(data, (u) => u <= 2);
     const m = await trainRulModel(two, { cap: CAP, epochs: 1, window: 10 }, quietContext(1));
     // Two folds of one engine: each network is fitted on the other engine, which also picks its epoch.
     expect(m.metrics).toMatchObject({ val_units: 2, folds: 2, fit_units: 1, inner_units: 0, inner_in_sample: 1 });

@@ -1,3 +1,5 @@
+import { FixedWindowCounter } from '../../platform/fixed-window';
+
 /**
  * Counts failed authentications per address. Only attempts that presented a
  * credential count: a request without one guesses nothing (and any web page
@@ -7,25 +9,19 @@
  * credential is never refused because someone else failed.
  */
 export class FailedAuthThrottle {
-  private readonly failures = new Map<string, { count: number; windowStart: number }>();
+  private readonly failures: FixedWindowCounter;
 
-  constructor(private readonly limit = 30, private readonly windowMs = 60_000) {}
+  constructor(private readonly limit = 30, windowMs = 60_000) {
+    this.failures = new FixedWindowCounter(windowMs, 10_000);
+  }
 
   /** Seconds until the address is trusted again, or 0 when it is not throttled. */
   retryAfter(address: string, now: number): number {
-    const f = this.failures.get(address);
-    if (!f || now - f.windowStart >= this.windowMs) return 0;
-    return f.count >= this.limit ? Math.ceil((f.windowStart + this.windowMs - now) / 1000) : 0;
+    const f = this.failures.current(address, now);
+    return f !== undefined && f.count >= this.limit ? Math.ceil((f.resetAt - now) / 1000) : 0;
   }
 
   fail(address: string, now: number): void {
-    const f = this.failures.get(address);
-    if (!f || now - f.windowStart >= this.windowMs) this.failures.set(address, { count: 1, windowStart: now });
-    else f.count += 1;
-    if (this.failures.size > 10_000) this.prune(now);
-  }
-
-  private prune(now: number): void {
-    for (const [k, f] of this.failures) if (now - f.windowStart >= this.windowMs) this.failures.delete(k);
+    this.failures.hit(address, now);
   }
 }

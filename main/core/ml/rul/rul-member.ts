@@ -1,7 +1,7 @@
 import { tf } from '../runtime/backend';
 import { seededRandom, shuffledIndices } from '../runtime/random';
 import { throwIfCancelled, type TrainContext } from '../runtime/train-context';
-import { buildRulNet, CHUNK_WINDOWS, fillWindows, predictWindowSet, type WindowSet } from './rul-net';
+import { buildRulNet, CHUNK_WINDOWS, fillWindows, predictWindowSet, type NetShape, type RulLoss, type WindowSet } from './rul-net';
 import type { RunToFailureData } from './run-to-failure-csv';
 import { rmse } from './rul-scores';
 import { eligibleCuts, type TruncationProtocol } from './truncation';
@@ -12,22 +12,16 @@ import { rulTargets, standardise, withAge, type AssetRows, type Standardiser } f
 // validation reports — RMSE against the true, uncapped RUL at the rows the
 // test protocol may cut at. The assets it is finally judged on take no part.
 
-/** How one network is built and fitted (train-rul.ts's RUL_TUNING gives the values). */
-export interface NetTuning {
+/** How one network is built (its layers: NetShape) and fitted (train-rul.ts's RUL_TUNING gives the values). */
+export interface NetTuning extends NetShape {
   /** Weight of the newest row in the in-window smoothing: sensor noise in C-MAPSS is large against the slow wear. */
   smoothing: number;
   batchSize: number;
   learningRate: number;
   /** Epochs without a better inner-validation RMSE before a network stops. */
   patience: number;
-  /** The layers (rul-net.ts NetShape): hidden units, L2 on the first, the per-row mix, the temporal convolutions. */
-  hidden: readonly number[];
-  l2: number;
-  mix: number;
-  mixActivation: 'linear' | 'relu';
-  conv: readonly (readonly [number, number])[];
   /** Training loss (rul-net.ts: Huber's within HUBER_DELTA). */
-  loss: 'meanSquaredError' | 'huber';
+  loss: RulLoss;
   /**
    * Weight an epoch's candidate gives the previous candidate: 0 scores (and
    * keeps) each epoch's own weights, 0.7 a running average of the weights over

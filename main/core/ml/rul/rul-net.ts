@@ -31,6 +31,8 @@ export interface NetShape {
   conv: readonly (readonly [number, number])[];
 }
 
+export type RulLoss = 'meanSquaredError' | 'huber';
+
 export const NET_SHAPE: NetShape = { hidden: HIDDEN_UNITS, l2: L2, mix: 0, mixActivation: 'linear', conv: [] };
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform> | undefined;
@@ -82,7 +84,7 @@ function netLayers(input: tf.SymbolicTensor, window: number, k: number, shape: N
 /** Huber's loss: quadratic within this (RUL / scale: 0.1 of the cap, 12.5 cycles at 125), linear beyond. */
 export const HUBER_DELTA = 0.1;
 
-export function buildRulNet(window: number, k: number, seed: number, learningRate: number, shape: NetShape = NET_SHAPE, loss: 'meanSquaredError' | 'huber' = 'meanSquaredError'): tf.LayersModel {
+export function buildRulNet(window: number, k: number, seed: number, learningRate: number, shape: NetShape = NET_SHAPE, loss: RulLoss = 'meanSquaredError'): tf.LayersModel {
   const seeds = seedSequence(seed);
   const init: Init = () => tf.initializers.glorotUniform({ seed: seeds() });
   const input = tf.input({ shape: [window, k], name: 'windows' });

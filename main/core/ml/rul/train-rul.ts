@@ -172,7 +172,7 @@ export async function trainRulModel(data: RunToFailureData, opts: RulTrainOption
   const lives = assets.map((a) => rulTargets(data, a.rows, null)[0]!);
   const scale = cap ?? Math.max(1, ...lives);
   const protocol = truncationProtocol(cap, window, lives.map((l, i) => Math.max(l, assets[i]!.rows.length)));
-  const cfg: MemberSettings = { window, epochs, cap, scale, smoothing: t.smoothing, batchSize: t.batchSize, learningRate: t.learningRate, patience: t.patience, hidden: t.hidden, l2: t.l2, mix: t.mix, mixActivation: t.mixActivation, conv: t.conv, loss: t.loss, weightAverage: t.weightAverage, farKeep: t.farKeep, age: t.age, protocol };
+  const cfg: MemberSettings = { ...t, window, epochs, cap, scale, protocol };
   const ageScale = t.age ? scale : null;
 
   const nFolds = foldCount(assets.length, wantedFolds);
