@@ -28,6 +28,17 @@ describe('fixed-window counter', () => {
     c.evict(10 * WINDOW_MS);
     expect(c.size).toBe(0);
   });
+
+  it('keeps live windows through the periodic sweep, so a limited caller is not reset early', () => {
+    const c = new FixedWindowCounter(WINDOW_MS, MAX_KEYS);
+    for (let i = 0; i < 3; i++) c.hit('only', 0);
+    // No window has expired: the sweep drops nothing (making room would drop the oldest).
+    c.prune(WINDOW_MS / 2);
+    expect(c.size).toBe(1);
+    expect(c.hit('only', WINDOW_MS / 2).count).toBe(4);
+    c.prune(WINDOW_MS);
+    expect(c.size).toBe(0);
+  });
 });
 
 describe('rate-limit hook', () => {

@@ -36,7 +36,7 @@ export function installRateLimit(app: FastifyInstance, o: RateLimitOptions): { c
   const counter = new FixedWindowCounter(WINDOW_MS, o.maxKeys ?? MAX_KEYS);
   const now = o.now ?? Date.now;
   // Expired windows go within a window's time, so an address seen once is not kept for ever.
-  const sweep = setInterval(() => counter.evict(now()), WINDOW_MS);
+  const sweep = setInterval(() => counter.prune(now()), WINDOW_MS);
   sweep.unref();
   // Callback form: it runs on every request, and an async hook costs a promise each time.
   app.addHook('onRequest', (req, _reply, done) => {

@@ -34,10 +34,15 @@ export class FixedWindowCounter {
     return w !== undefined && now < w.resetAt ? w : undefined;
   }
 
-  /** Drops expired windows; when none had expired, the oldest-made tenth. */
+  /** Drops expired windows only: what a periodic sweep may do without resetting a live count. */
+  prune(now: number): void {
+    for (const [k, w] of this.windows) if (now >= w.resetAt) this.windows.delete(k);
+  }
+
+  /** Makes room: drops expired windows; when none had expired, the oldest-made tenth. */
   evict(now: number): void {
     const before = this.windows.size;
-    for (const [k, w] of this.windows) if (now >= w.resetAt) this.windows.delete(k);
+    this.prune(now);
     if (this.windows.size < before) return;
     let drop = Math.max(1, Math.floor(before / 10));
     for (const k of this.windows.keys()) {
