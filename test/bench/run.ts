@@ -4,7 +4,7 @@ import { ADMIN_KEY, ROOT, tempDir } from '../helpers/station';
 import { spawnServe } from '../helpers/serve-process';
 import { benchScoredIngest, benchSseLatency } from './backbone';
 import { atLeast, atMost, figureLine, record, recorded, type BenchRow } from './figures';
-import { cannon, drained, DURATION, sequentialLatency, startEmptyServer } from './http';
+import { cannon, drained, DURATION, keepAliveGetter, sequentialLatency, startEmptyServer } from './http';
 import { interleaved, RAW_ROWS, RawInserts, ROUND_SECONDS, ROUNDS, WARM_UP_SECONDS } from './raw-inserts';
 
 // `npm run bench`: every figure is a ratio against a reference measured in
@@ -101,9 +101,11 @@ async function stationFigures(raw: RawInserts, emptyGet: number, emptyPost64: (s
       note: `median of 3 rounds of 2 s, each against the empty route just before it, ratios ${stack.ratios.map((r) => r.toFixed(2)).join(' / ')}; the stack's cost, which the single-reading figure pays too`,
     });
 
-    const page = await sequentialLatency(300, () => fetch(`${station.url}/api/v1/readings?sensor_id=bench-3&limit=100`, { headers }));
+    const reader = keepAliveGetter(station.url, { 'x-api-key': ADMIN_KEY });
+    const page = await sequentialLatency(300, () => reader.get('/api/v1/readings?sensor_id=bench-3&limit=100'));
     record({ metric: 'read: 100 readings of one sensor, p95', value: page.p95, unit: 'ms', note: `p50 ${page.p50.toFixed(2)} ms, sequential` });
-    const series = await sequentialLatency(100, () => fetch(`${station.url}/api/v1/sensors/bench-3/series?points=500`, { headers }));
+    const series = await sequentialLatency(100, () => reader.get('/api/v1/sensors/bench-3/series?points=500'));
+    reader.close();
     record({ metric: 'read: 500-point series of one sensor, p95', value: series.p95, unit: 'ms', note: `p50 ${series.p50.toFixed(1)} ms` });
 
     // Streamed CSV import of 200,000 rows, against the reference measured just before.
