@@ -9,13 +9,13 @@ import { replayAlarm } from './replay';
 
 // How far any alarm setting could take AI4I 2020, with the labels allowed to
 // choose it: a ceiling, not a detector. It reads the TUNING half only (rows
-// 1-5,000); the reported half is never loaded.
+// 1-5,000); the reported half is never scored.
 //
 // 1. The evaluation's framing (datasets.ts: a failure and the 23 rows after
-//    it anomalous), over the detector's own scores: every threshold (each
-//    distinct score is tried) x entry after 1-144 rows x exit after 1-72
-//    rows below 1 or 0.5 x the threshold, the best F1 among settings flagging at most 10 % of the normal
-//    rows.
+//    it anomalous), over the detector's own scores: 400 thresholds (the
+//    scores' quantiles) x entry after 1-144 rows x exit after 1-72 rows
+//    below 1 or 0.5 x the threshold; the best F1 among the settings that
+//    flag at most 10 % of the normal rows.
 // 2. Each row as a product of its own (only the failure rows anomalous):
 //    a density model of the training rows' five sensors — the squared
 //    distance of a row from their mean, per sensor (diagonal) and jointly
