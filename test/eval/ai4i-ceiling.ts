@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fitAndScore } from '../../main/core/ml/anomaly/fit-and-score';
 import { ensureBackend } from '../../main/core/ml/runtime/backend';
 import { quietContext } from '../../main/core/ml/runtime/train-context';
-import { ai4iCases, AI4I, DATASETS } from './datasets';
+import { ai4iCases, AI4I, readAi4i } from './datasets';
 import { metricsOf, rowCounts, type RowMetrics } from './metrics';
 import { replayAlarm } from './replay';
 
@@ -125,8 +123,7 @@ async function main(): Promise<void> {
 
   // Each row its own case: only the failure rows are anomalous.
   const s = tune.data.sensors.length;
-  const lines = readFileSync(join(DATASETS, 'ai4i', 'ai4i2020.csv'), 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean).slice(1, 1 + AI4I.halves);
-  const failureRows = Uint8Array.from(lines, (l) => (Number(l.split(',')[8]) === 1 ? 1 : 0));
+  const failureRows = readAi4i().failure.subarray(0, tune.labels.length);
   const { diagonal, joint } = densityScores(tune.data.values, s, AI4I.trainRows);
   process.stdout.write(`each row alone, ${failureRows.reduce((a, b) => a + b, 0)} failure rows (Machine_failure = 1):\n`);
   for (const [name, scores] of [['diagonal', diagonal], ['joint (Mahalanobis)', joint]] as const) {

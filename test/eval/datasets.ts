@@ -144,21 +144,28 @@ export function cmapssCases(): EvalCase[] {
 /** `failureRows`: the rows labelled anomalous from a failure on (a fixed 24, whatever the detector's window). */
 export const AI4I = { halves: 5000, trainRows: 1000, window: DEFAULT_WINDOW, failureRows: 24 } as const;
 
-/** AI4I 2020, two cases (see above). */
-export function ai4iCases(): EvalCase[] {
+/** AI4I 2020 in file order: the five sensors (rows x 5) and Machine_failure per row. */
+export function readAi4i(): { rows: number; values: Float32Array; failure: Uint8Array } {
   const lines = readFileSync(join(DATASETS, 'ai4i', 'ai4i2020.csv'), 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean).slice(1);
   const s = 5;
-  const all = new Float32Array(lines.length * s);
+  const values = new Float32Array(lines.length * s);
   const failure = new Uint8Array(lines.length);
   lines.forEach((l, i) => {
     const c = l.split(',');
-    all.set([Number(c[3]), Number(c[4]), Number(c[5]), Number(c[6]), Number(c[7])], i * s);
+    values.set([Number(c[3]), Number(c[4]), Number(c[5]), Number(c[6]), Number(c[7])], i * s);
     failure[i] = Number(c[8]) === 1 ? 1 : 0;
   });
+  return { rows: lines.length, values, failure };
+}
+
+/** AI4I 2020, two cases (see above). */
+export function ai4iCases(): EvalCase[] {
+  const { rows, values: all, failure } = readAi4i();
+  const s = 5;
   const out: EvalCase[] = [];
-  for (let h = 0; h * AI4I.halves < lines.length; h++) {
+  for (let h = 0; h * AI4I.halves < rows; h++) {
     const from = h * AI4I.halves;
-    const n = Math.min(AI4I.halves, lines.length - from);
+    const n = Math.min(AI4I.halves, rows - from);
     const data: SeriesMatrix = {
       sensors: ['air-temp', 'process-temp', 'speed', 'torque', 'tool-wear'],
       timestamps: Float64Array.from({ length: n }, (_, i) => (from + i) * 60_000),
